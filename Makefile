@@ -1,0 +1,57 @@
+# Vetted: `make run` starts the demo on http://127.0.0.1:8000, `make test` runs every check.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint install migrate seed worker beat services clean
+
+# The newest Python >= 3.12 that really runs (pyenv shims on PATH may not).
+$(VENV)/bin/python:
+	@py="$$(sh bin/find-python)"; \
+	if [ -z "$$py" ]; then \
+	  echo "error: Vetted needs Python 3.12 or newer (Django 6.1 requires it); none was found." >&2; \
+	  echo "       Install one, or point VETTED_PYTHON at its interpreter." >&2; exit 1; \
+	fi; \
+	echo "Using $$py ($$($$py --version))"; \
+	$$py -m venv $(VENV)
+
+$(STAMP): $(VENV)/bin/python pyproject.toml
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+seed: migrate
+	$(PY) manage.py seed_demo
+
+# Embedded default: SQLite, and a Celery worker (with beat) on a local transport.
+run: seed
+	@mkdir -p var
+	@$(VENV)/bin/celery -A config worker --beat --pool=solo --loglevel=warning \
+	    --schedule=var/celerybeat-schedule >var/worker.log 2>&1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	echo "Background worker running (log: var/worker.log). Emails are written to var/mail/."; \
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+worker: install
+	$(VENV)/bin/celery -A config worker --loglevel=info
+
+beat: install
+	$(VENV)/bin/celery -A config beat --loglevel=info --schedule=var/celerybeat-schedule
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) manage.py check
+
+test: lint
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) var/*.sqlite3

@@ -1,0 +1,328 @@
+"""Articles, their versions, sections and references.
+
+A version is the working draft until it is submitted; from then on its content
+(everything a reader would see) is frozen and any attempt to change it raises
+``FrozenVersionError``. Lifecycle marks such as ``published_at`` may still be
+set on a frozen version: they describe it, they are not its content.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.utils import timezone
+
+from .errors import FrozenVersionError
+
+
+class ArticleState(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+    UNDER_REVIEW = "under_review", "Under review"
+    CHANGES_REQUESTED = "changes_requested", "Changes requested"
+    APPROVED = "approved", "Approved"
+    PUBLISHED = "published", "Published"
+    ARCHIVED = "archived", "Archived"
+    REJECTED = "rejected", "Rejected"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class Audience(models.TextChoices):
+    PATIENT = "patient", "Patients and caregivers"
+    PROFESSIONAL = "professional", "Healthcare professionals"
+
+
+class Origin(models.TextChoices):
+    HUMAN = "human", "Written by a person"
+    MACHINE = "machine", "Drafted by a text-generation pipeline"
+
+
+class ReferenceKind(models.TextChoices):
+    GUIDELINE = "guideline", "Guideline"
+    SYSTEMATIC_REVIEW = "systematic_review", "Systematic review"
+    RCT = "rct", "Randomised controlled trial"
+    OBSERVATIONAL = "observational", "Observational study"
+    RESEARCH = "research", "Research"
+    REVIEW = "review", "Review"
+    OTHER = "other", "Other"
+
+
+class EvidenceLevel(models.TextChoices):
+    GRADE_HIGH = "grade_high", "GRADE: high"
+    GRADE_MODERATE = "grade_moderate", "GRADE: moderate"
+    GRADE_LOW = "grade_low", "GRADE: low"
+    GRADE_VERY_LOW = "grade_very_low", "GRADE: very low"
+    SORT_A = "sort_a", "SORT: A"
+    SORT_B = "sort_b", "SORT: B"
+    SORT_C = "sort_c", "SORT: C"
+
+
+class Specialty(models.Model):
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=100)
+    review_interval_months = models.PositiveSmallIntegerField(
+        default=12, help_text="How long a medical review stays current before re-review is due."
+    )
+    required_approvals = models.PositiveSmallIntegerField(
+        default=1, validators=[MinValueValidator(1)], help_text="Board approvals needed before publishing."
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "specialties"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Article(models.Model):
+    slug = models.SlugField(max_length=120, unique=True)
+    title = models.CharField(max_length=250)
+    specialty = models.ForeignKey(Specialty, on_delete=models.PROTECT, related_name="articles")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_articles"
+    )
+    state = models.CharField(max_length=32, choices=ArticleState.choices, default=ArticleState.DRAFT)
+    published_version = models.ForeignKey(
+        "ArticleVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    first_published_at = models.DateTimeField(null=True, blank=True)
+    last_updated_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the published text last changed."
+    )
+    last_reviewed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the board last approved the published text."
+    )
+    next_review_due = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+        permissions = [
+            ("draft_article", "Can draft and submit articles"),
+            ("publish_article", "Can publish approved articles"),
+            ("manage_articles", "Can manage the editorial workflow"),
+            ("review_article", "Can review articles as a board member"),
+        ]
+        indexes = [
+            models.Index(fields=["state", "-updated_at"], name="article_state_updated"),
+            models.Index(fields=["owner", "state"], name="article_owner_state"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_public(self) -> bool:
+        return self.published_version_id is not None and self.state != ArticleState.ARCHIVED
+
+    def latest_version(self) -> ArticleVersion | None:
+        return self.versions.order_by("-number").first()
+
+    def working_draft(self) -> ArticleVersion | None:
+        latest = self.latest_version()
+        return latest if latest is not None and not latest.is_frozen else None
+
+    def delete(self, *args, **kwargs):
+        if self.versions.filter(frozen_at__isnull=False).exists():
+            raise FrozenVersionError(
+                "This article has been submitted for review; articles are archived, never deleted."
+            )
+        return super().delete(*args, **kwargs)
+
+
+class VersionQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        touched = set(kwargs) & set(ArticleVersion.CONTENT_FIELDS)
+        if touched and self.filter(frozen_at__isnull=False).exists():
+            raise FrozenVersionError(_frozen_message(touched))
+        return super().update(**kwargs)
+
+    def delete(self):
+        if self.filter(frozen_at__isnull=False).exists():
+            raise FrozenVersionError("Submitted versions are kept for ever and cannot be deleted.")
+        return super().delete()
+
+
+def _frozen_message(fields) -> str:
+    return (
+        "This version has been submitted and is frozen; "
+        f"it cannot be changed ({', '.join(sorted(fields))}). Edit the article to start a new version."
+    )
+
+
+class ArticleVersion(models.Model):
+    # Everything that makes up what a reader sees: frozen once submitted.
+    CONTENT_FIELDS = (
+        "article_id",
+        "number",
+        "title",
+        "summary",
+        "change_summary",
+        "is_correction",
+        "correction_notice",
+        "origin",
+        "generator",
+        "content_hash",
+    )
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    title = models.CharField(max_length=250)
+    summary = models.TextField(blank=True)
+    change_summary = models.TextField(
+        blank=True, help_text="What changed since the previous version, and why."
+    )
+    is_correction = models.BooleanField(default=False, help_text="This version corrects an error.")
+    correction_notice = models.TextField(blank=True, help_text="Shown to readers when correcting an error.")
+    origin = models.CharField(max_length=16, choices=Origin.choices, default=Origin.HUMAN)
+    generator = models.CharField(max_length=200, blank=True, help_text="Pipeline or model name and version.")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    last_edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    revision = models.PositiveIntegerField(default=1, help_text="Bumped on every save of the working draft.")
+    content_hash = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    frozen_at = models.DateTimeField(null=True, blank=True, help_text="When it was submitted and frozen.")
+    published_at = models.DateTimeField(null=True, blank=True)
+    superseded_at = models.DateTimeField(null=True, blank=True)
+    opened_from_state = models.CharField(max_length=32, blank=True)
+
+    objects = VersionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["article", "number"]
+        constraints = [models.UniqueConstraint(fields=["article", "number"], name="version_number_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.article.slug} v{self.number}"
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.frozen_at is not None
+
+    @property
+    def is_machine_drafted(self) -> bool:
+        return self.origin == Origin.MACHINE
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            stored = (
+                ArticleVersion.objects.filter(pk=self.pk).values(*self.CONTENT_FIELDS, "frozen_at").first()
+            )
+            if stored and stored["frozen_at"] is not None:
+                changed = {f for f in self.CONTENT_FIELDS if getattr(self, f) != stored[f]}
+                if changed:
+                    raise FrozenVersionError(_frozen_message(changed))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if ArticleVersion.objects.filter(pk=self.pk, frozen_at__isnull=False).exists():
+            raise FrozenVersionError("Submitted versions are kept for ever and cannot be deleted.")
+        return super().delete(*args, **kwargs)
+
+
+def _refuse_if_frozen(version_ids) -> None:
+    if ArticleVersion.objects.filter(pk__in=set(version_ids), frozen_at__isnull=False).exists():
+        raise FrozenVersionError(_frozen_message({"sections or references"}))
+
+
+class VersionPartQuerySet(models.QuerySet):
+    """Sections and references of a frozen version cannot be changed in bulk either."""
+
+    def update(self, **kwargs):
+        _refuse_if_frozen(self.values_list("version_id", flat=True))
+        return super().update(**kwargs)
+
+    def delete(self):
+        _refuse_if_frozen(self.values_list("version_id", flat=True))
+        return super().delete()
+
+    def bulk_create(self, objs, *args, **kwargs):
+        _refuse_if_frozen(o.version_id for o in objs)
+        return super().bulk_create(objs, *args, **kwargs)
+
+
+class VersionPart(models.Model):
+    objects = VersionPartQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        _refuse_if_frozen([self.version_id])
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        _refuse_if_frozen([self.version_id])
+        return super().delete(*args, **kwargs)
+
+
+class Section(VersionPart):
+    version = models.ForeignKey(ArticleVersion, on_delete=models.CASCADE, related_name="sections")
+    audience = models.CharField(max_length=16, choices=Audience.choices)
+    position = models.PositiveSmallIntegerField()
+    heading = models.CharField(max_length=200)
+    body = models.TextField(help_text="Markdown. Cite references as [1] or [1, 3].")
+    reading_grade = models.FloatField(null=True, blank=True, help_text="Flesch-Kincaid grade level.")
+
+    class Meta:
+        ordering = ["version", "audience", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "audience", "position"], name="section_position_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_audience_display()}: {self.heading}"
+
+
+doi_validator = RegexValidator(
+    r"^10\.\d{4,9}/\S+$", "A DOI looks like 10.1234/abc.123 (no 'https://doi.org/')."
+)
+pmid_validator = RegexValidator(r"^\d{1,9}$", "A PMID is digits only, for example 31234567.")
+
+
+def year_validators() -> list:
+    return [MinValueValidator(1900), MaxValueValidator(timezone.now().year + 1)]
+
+
+class Reference(VersionPart):
+    version = models.ForeignKey(ArticleVersion, on_delete=models.CASCADE, related_name="references")
+    number = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=32, choices=ReferenceKind.choices)
+    authors = models.CharField(max_length=500, blank=True)
+    title = models.CharField(max_length=500)
+    source = models.CharField(max_length=300, help_text="Journal, or the body that issued the guideline.")
+    year = models.PositiveSmallIntegerField()
+    doi = models.CharField(max_length=200, blank=True, validators=[doi_validator])
+    pmid = models.CharField(max_length=12, blank=True, validators=[pmid_validator])
+    url = models.URLField(max_length=500, blank=True)
+    accessed_on = models.DateField(null=True, blank=True)
+    evidence_level = models.CharField(max_length=20, choices=EvidenceLevel.choices, blank=True)
+
+    class Meta:
+        ordering = ["version", "number"]
+        constraints = [models.UniqueConstraint(fields=["version", "number"], name="reference_number_unique")]
+
+    def __str__(self) -> str:
+        return f"[{self.number}] {self.title}"
+
+    def clean_fields(self, exclude=None):
+        super().clean_fields(exclude=exclude)
+        # The year's upper bound moves with the calendar, so it is checked here, not frozen into a migration.
+        from django.core.exceptions import ValidationError
+
+        errors = []
+        for validator in year_validators():
+            try:
+                validator(self.year)
+            except ValidationError as exc:
+                errors.extend(exc.messages)
+        if errors:
+            raise ValidationError({"year": errors})

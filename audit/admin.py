@@ -1,0 +1,31 @@
+from django.contrib import admin
+
+from .models import AuditEvent
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    list_display = [
+        "seq",
+        "created_at",
+        "actor_label",
+        "action",
+        "target_type",
+        "target_id",
+        "state_before",
+        "state_after",
+    ]
+    list_filter = ["action", "target_type"]
+    search_fields = ["actor_label", "action", "target_id"]
+    date_hierarchy = "created_at"
+    list_select_related = ["actor"]
+    readonly_fields = [f.name for f in AuditEvent._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

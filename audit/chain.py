@@ -1,0 +1,149 @@
+"""Writing and verifying the audit chain. The only place audit rows are made."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+
+from .models import AuditChainHead, AuditEvent
+
+
+@dataclass(frozen=True)
+class RequestInfo:
+    """Where an action came from, when it came through HTTP."""
+
+    ip_address: str | None = None
+    user_agent: str = ""
+
+    @classmethod
+    def from_request(cls, request) -> RequestInfo:
+        if request is None:
+            return cls()
+        return cls(
+            ip_address=request.META.get("REMOTE_ADDR") or None,
+            user_agent=(request.META.get("HTTP_USER_AGENT") or "")[:300],
+        )
+
+
+def _json_safe(payload: dict[str, Any] | None) -> dict[str, Any]:
+    # What is hashed must be exactly what the JSON column gives back later.
+    return json.loads(json.dumps(payload or {}, cls=DjangoJSONEncoder))
+
+
+def compute_hash(event: AuditEvent) -> str:
+    fields = {
+        "seq": event.seq,
+        "created_at": event.created_at.isoformat(),
+        "actor_id": event.actor_id,
+        "actor_label": event.actor_label,
+        "action": event.action,
+        "target_type": event.target_type,
+        "target_id": event.target_id,
+        "article_id": event.article_id,
+        "state_before": event.state_before,
+        "state_after": event.state_after,
+        "payload": event.payload,
+        "ip_address": event.ip_address,
+        "user_agent": event.user_agent,
+        "prev_hash": event.prev_hash,
+    }
+    canonical = json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _locked_head() -> AuditChainHead:
+    head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
+    if head is None:
+        try:
+            with transaction.atomic():
+                AuditChainHead.objects.create(pk=1, last_seq=0, last_hash=AuditEvent.GENESIS_HASH)
+        except IntegrityError:
+            pass  # another writer created it first
+        head = AuditChainHead.objects.select_for_update().get(pk=1)
+    return head
+
+
+def record(
+    action: str,
+    *,
+    actor=None,
+    target: models.Model | None = None,
+    target_type: str = "",
+    target_id: str = "",
+    article=None,
+    state_before: str = "",
+    state_after: str = "",
+    payload: dict[str, Any] | None = None,
+    request_info: RequestInfo | None = None,
+) -> AuditEvent:
+    """Append one event to the chain, inside the caller's transaction.
+
+    The chain head row stays locked until that transaction ends, so concurrent
+    writers line up and each event links to the one committed before it.
+    """
+    info = request_info or RequestInfo()
+    if target is not None:
+        target_type = target_type or target._meta.model_name
+        target_id = target_id or str(target.pk)
+    with transaction.atomic():
+        head = _locked_head()
+        event = AuditEvent(
+            seq=head.last_seq + 1,
+            created_at=timezone.now(),
+            actor=actor if actor is not None and actor.is_authenticated else None,
+            actor_label=actor.get_username() if actor is not None and actor.is_authenticated else "system",
+            action=action,
+            target_type=target_type,
+            target_id=str(target_id),
+            article=article,
+            state_before=state_before,
+            state_after=state_after,
+            payload=_json_safe(payload),
+            ip_address=info.ip_address,
+            user_agent=info.user_agent,
+            prev_hash=head.last_hash or AuditEvent.GENESIS_HASH,
+        )
+        event.hash = compute_hash(event)
+        event.save()
+        AuditChainHead.objects.filter(pk=1).update(last_seq=event.seq, last_hash=event.hash)
+    return event
+
+
+@dataclass
+class ChainReport:
+    checked: int
+    broken_at: AuditEvent | None = None
+    problem: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.broken_at is None
+
+
+def _events_in_order(chunk_size: int = 5000) -> Iterator[AuditEvent]:
+    yield from AuditEvent.objects.order_by("seq").iterator(chunk_size=chunk_size)
+
+
+def verify_chain() -> ChainReport:
+    """Walk the chain from the first event; report the first one that does not fit."""
+    expected_prev = AuditEvent.GENESIS_HASH
+    expected_seq = 1
+    checked = 0
+    for event in _events_in_order():
+        if event.seq != expected_seq:
+            return ChainReport(checked, event, f"expected sequence number {expected_seq}, found {event.seq}")
+        if event.prev_hash != expected_prev:
+            return ChainReport(checked, event, "its link to the previous event does not match")
+        if compute_hash(event) != event.hash:
+            return ChainReport(checked, event, "its content does not match its hash")
+        checked += 1
+        expected_prev = event.hash
+        expected_seq += 1
+    return ChainReport(checked)
