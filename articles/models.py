@@ -95,6 +95,9 @@ class Article(models.Model):
         null=True, blank=True, help_text="When the board last approved the published text."
     )
     next_review_due = models.DateField(null=True, blank=True)
+    required_approvals = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Overrides the specialty's number of approvals for this article."
+    )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -117,6 +120,10 @@ class Article(models.Model):
     @property
     def is_public(self) -> bool:
         return self.published_version_id is not None and self.state != ArticleState.ARCHIVED
+
+    @property
+    def approvals_needed(self) -> int:
+        return self.required_approvals or self.specialty.required_approvals
 
     def latest_version(self) -> ArticleVersion | None:
         return self.versions.order_by("-number").first()
@@ -243,6 +250,7 @@ class VersionPartQuerySet(models.QuerySet):
         return super().delete()
 
     def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
         _refuse_if_frozen(o.version_id for o in objs)
         return super().bulk_create(objs, *args, **kwargs)
 

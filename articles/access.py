@@ -1,0 +1,37 @@
+"""Who someone is with respect to one article. The workflow's permission
+checks are all phrased in these roles."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from .models import Article
+
+
+class Role(StrEnum):
+    EDITOR = "editor"  # the article's owner, allowed to draft
+    MANAGING_EDITOR = "managing_editor"
+    REVIEWER = "reviewer"  # a board member with an accepted assignment on the version under review
+    SYSTEM = "system"  # scheduled jobs and other work no person triggers
+
+
+def roles_for(user, article: Article) -> set[Role]:
+    if user is None:
+        return {Role.SYSTEM}
+    if not user.is_authenticated or not user.is_active:
+        return set()
+    roles: set[Role] = set()
+    if article.owner_id == user.pk and user.has_perm("articles.draft_article"):
+        roles.add(Role.EDITOR)
+    if user.has_perm("articles.manage_articles"):
+        roles.add(Role.MANAGING_EDITOR)
+    if user.has_perm("articles.review_article"):
+        from reviews.assignments import has_open_assignment
+
+        if has_open_assignment(user, article):
+            roles.add(Role.REVIEWER)
+    return roles
+
+
+def can_edit_draft(user, article: Article) -> bool:
+    return bool(roles_for(user, article) & {Role.EDITOR, Role.MANAGING_EDITOR})

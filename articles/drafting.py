@@ -1,0 +1,294 @@
+"""Writing articles: creating them and saving the working draft.
+
+Only the working draft (the unfrozen latest version) is ever written here.
+Opening a new working draft after submission is a workflow step
+(``reviews.workflow.open_working_draft``) because it may change the article's state.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from audit.chain import RequestInfo, record
+
+from .access import can_edit_draft
+from .content import compute_content_hash, reading_grade
+from .errors import ContentInvalid, FrozenVersionError, NotPermitted, StaleEditError
+from .models import Article, ArticleState, ArticleVersion, Audience, Origin, Reference, Section, Specialty
+
+
+@dataclass
+class SectionInput:
+    audience: str
+    heading: str
+    body: str
+
+
+@dataclass
+class ReferenceInput:
+    number: int
+    kind: str
+    title: str
+    source: str
+    year: int
+    authors: str = ""
+    doi: str = ""
+    pmid: str = ""
+    url: str = ""
+    accessed_on: datetime.date | None = None
+    evidence_level: str = ""
+
+
+@dataclass
+class DraftContent:
+    title: str
+    summary: str = ""
+    sections: list[SectionInput] = field(default_factory=list)
+    references: list[ReferenceInput] = field(default_factory=list)
+    change_summary: str = ""
+    is_correction: bool = False
+    correction_notice: str = ""
+
+    @classmethod
+    def from_version(cls, version: ArticleVersion) -> DraftContent:
+        return cls(
+            title=version.title,
+            summary=version.summary,
+            sections=[SectionInput(s.audience, s.heading, s.body) for s in version.sections.all()],
+            references=[
+                ReferenceInput(
+                    number=r.number,
+                    kind=r.kind,
+                    title=r.title,
+                    source=r.source,
+                    year=r.year,
+                    authors=r.authors,
+                    doi=r.doi,
+                    pmid=r.pmid,
+                    url=r.url,
+                    accessed_on=r.accessed_on,
+                    evidence_level=r.evidence_level,
+                )
+                for r in version.references.all()
+            ],
+            change_summary=version.change_summary,
+            is_correction=version.is_correction,
+            correction_notice=version.correction_notice,
+        )
+
+
+def unique_slug(title: str) -> str:
+    base = slugify(title)[:100] or "article"
+    slug, n = base, 2
+    while Article.objects.filter(slug=slug).exists():
+        slug = f"{base}-{n}"
+        n += 1
+    return slug
+
+
+def _build_parts(version: ArticleVersion, content: DraftContent) -> tuple[list[Section], list[Reference]]:
+    """Validate the content into unsaved rows; every problem is reported at once, by field."""
+    errors: dict[str, list[str]] = {}
+    if not content.title.strip():
+        errors.setdefault("title", []).append("A title is required.")
+    sections: list[Section] = []
+    positions: dict[str, int] = {}
+    for index, item in enumerate(content.sections):
+        if item.audience not in Audience.values:
+            errors.setdefault(f"sections[{index}].audience", []).append(
+                f"Unknown audience {item.audience!r}; use one of: {', '.join(Audience.values)}."
+            )
+            continue
+        positions[item.audience] = positions.get(item.audience, 0) + 1
+        sections.append(
+            Section(
+                version=version,
+                audience=item.audience,
+                position=positions[item.audience],
+                heading=item.heading.strip(),
+                body=item.body,
+                reading_grade=reading_grade(item.body),
+            )
+        )
+    references: list[Reference] = []
+    seen: set[int] = set()
+    for index, item in enumerate(content.references):
+        reference = Reference(
+            version=version,
+            number=item.number,
+            kind=item.kind,
+            authors=item.authors.strip(),
+            title=item.title.strip(),
+            source=item.source.strip(),
+            year=item.year,
+            doi=(item.doi or "").strip(),
+            pmid=(item.pmid or "").strip(),
+            url=(item.url or "").strip(),
+            accessed_on=item.accessed_on,
+            evidence_level=item.evidence_level or "",
+        )
+        try:
+            reference.full_clean(exclude=["version"], validate_unique=False, validate_constraints=False)
+        except ValidationError as exc:
+            for name, messages in exc.message_dict.items():
+                errors.setdefault(f"references[{index}].{name}", []).extend(messages)
+        if item.number in seen:
+            errors.setdefault(f"references[{index}].number", []).append(
+                f"Reference number {item.number} is used twice."
+            )
+        seen.add(item.number)
+        references.append(reference)
+    if errors:
+        summary = "; ".join(f"{name}: {' '.join(msgs)}" for name, msgs in errors.items())
+        raise ContentInvalid(f"The draft was not saved: {summary}", fields=errors)
+    return sections, references
+
+
+def _write_parts(version: ArticleVersion, content: DraftContent) -> None:
+    sections, references = _build_parts(version, content)
+    version.sections.all().delete()
+    version.references.all().delete()
+    Section.objects.bulk_create(sections)
+    Reference.objects.bulk_create(references)
+
+
+def create_article(
+    *,
+    owner,
+    specialty: Specialty,
+    content: DraftContent,
+    origin: str = Origin.HUMAN,
+    generator: str = "",
+    slug: str | None = None,
+    request_info: RequestInfo | None = None,
+) -> Article:
+    """A new article whose version 1 is the working draft."""
+    if not owner.has_perm("articles.draft_article"):
+        raise NotPermitted("Only editors (and integration clients) can create articles.")
+    if origin == Origin.MACHINE and not generator.strip():
+        raise ContentInvalid(
+            "A machine-drafted article must name its generator (pipeline or model and version).",
+            fields={"generator": ["Required when origin is machine."]},
+        )
+    with transaction.atomic():
+        article = Article.objects.create(
+            slug=slug or unique_slug(content.title),
+            title=content.title.strip(),
+            specialty=specialty,
+            owner=owner,
+            state=ArticleState.DRAFT,
+        )
+        version = ArticleVersion.objects.create(
+            article=article,
+            number=1,
+            title=content.title.strip(),
+            summary=content.summary,
+            change_summary=content.change_summary,
+            is_correction=content.is_correction,
+            correction_notice=content.correction_notice,
+            origin=origin,
+            generator=generator.strip(),
+            author=owner,
+            last_edited_by=owner,
+        )
+        _write_parts(version, content)
+        ArticleVersion.objects.filter(pk=version.pk).update(content_hash=compute_content_hash(version))
+        record(
+            "article.created",
+            actor=owner,
+            target=article,
+            article=article,
+            state_after=article.state,
+            payload={"version": 1, "origin": origin, "generator": generator, "specialty": specialty.slug},
+            request_info=request_info,
+        )
+    return article
+
+
+def save_draft(
+    article: Article,
+    content: DraftContent,
+    *,
+    expected_revision: int,
+    actor,
+    specialty: Specialty | None = None,
+    request_info: RequestInfo | None = None,
+) -> ArticleVersion:
+    """Replace the working draft's content, unless someone saved in between.
+
+    ``expected_revision`` is the revision the editor started from; if the draft
+    has moved on, nothing is written and ``StaleEditError`` says who saved it.
+    """
+    with transaction.atomic():
+        article = Article.objects.select_for_update().get(pk=article.pk)
+        if not can_edit_draft(actor, article):
+            raise NotPermitted("Only the article's editor or a managing editor can edit its draft.")
+        version = article.working_draft()
+        if version is None:
+            raise FrozenVersionError(
+                "There is no working draft: the latest version has been submitted and is frozen. "
+                "Start a new version to edit it."
+            )
+        if version.revision != expected_revision:
+            who = version.last_edited_by.get_username() if version.last_edited_by else "someone"
+            raise StaleEditError(
+                f"Someone else saved this draft since you opened it ({who}, at "
+                f"{timezone.localtime(version.updated_at):%Y-%m-%d %H:%M}). Your changes were not saved; "
+                f"reload to see theirs (revision {version.revision}, you had {expected_revision}).",
+                fields={"revision": [str(version.revision)]},
+            )
+        before = _summary_of(version)
+        _write_parts(version, content)
+        version.title = content.title.strip()
+        version.summary = content.summary
+        version.change_summary = content.change_summary
+        version.is_correction = content.is_correction
+        version.correction_notice = content.correction_notice
+        version.last_edited_by = actor
+        version.updated_at = timezone.now()
+        version.revision += 1
+        version.content_hash = compute_content_hash(version)
+        version.save()
+        changed_article_fields = ["title"]
+        article.title = version.title if article.published_version_id is None else article.title
+        if specialty is not None and specialty.pk != article.specialty_id:
+            article.specialty = specialty
+            changed_article_fields.append("specialty")
+        article.save(update_fields=[*changed_article_fields, "updated_at"])
+        after = _summary_of(version)
+        record(
+            "draft.saved",
+            actor=actor,
+            target=version,
+            article=article,
+            state_before=article.state,
+            state_after=article.state,
+            payload={
+                "version": version.number,
+                "revision": version.revision,
+                "changed": sorted(k for k in after if after[k] != before[k]),
+                "specialty": article.specialty.slug,
+            },
+            request_info=request_info,
+        )
+    return version
+
+
+def _summary_of(version: ArticleVersion) -> dict[str, Any]:
+    return {
+        "title": version.title,
+        "summary": version.summary,
+        "change_summary": version.change_summary,
+        "correction": [version.is_correction, version.correction_notice],
+        "sections": [(s.audience, s.heading, s.body) for s in version.sections.all()],
+        "references": [
+            (r.number, r.kind, r.title, r.source, r.year, r.doi, r.pmid) for r in version.references.all()
+        ],
+    }

@@ -1,0 +1,436 @@
+"""The one place that moves an article from state to state.
+
+Every caller (views, API, admin actions, commands, periodic tasks, review
+decisions) goes through :func:`perform`. A transition is one database
+transaction: the article row is locked, the state and the caller's role are
+checked, the step's effects run, exactly one audit event is written, and
+either all of it commits or none of it does.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+from django.db import transaction
+from django.utils import timezone
+
+from articles.access import Role, roles_for
+from articles.content import check_version, compute_content_hash
+from articles.errors import ContentInvalid, DomainError, NotPermitted
+from articles.models import Article, ArticleState, ArticleVersion, Reference, Section
+from audit.chain import RequestInfo, record
+
+S = ArticleState
+
+
+class Action:
+    SUBMIT = "submit"
+    WITHDRAW = "withdraw"
+    START_REVIEW = "start_review"
+    REQUEST_CHANGES = "request_changes"
+    APPROVE = "approve"
+    REJECT = "reject"
+    RETURN = "return"
+    PUBLISH = "publish"
+    ARCHIVE = "archive"
+    REVISE = "revise"
+    DISCARD = "discard"
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    sources: frozenset[str]
+    target: str | None  # None: decided by the step itself (discarding a revision)
+    roles: frozenset[Role]
+    label: str
+    needs_reason: bool = False
+    # A permission the person must hold on top of the role (system actors are exempt).
+    permission: str | None = None
+
+
+def _t(action, sources, target, roles, label, **kw) -> Transition:
+    return Transition(action, frozenset(sources), target, frozenset(roles), label, **kw)
+
+
+TRANSITIONS: dict[str, Transition] = {
+    t.action: t
+    for t in [
+        _t(Action.SUBMIT, {S.DRAFT, S.CHANGES_REQUESTED}, S.SUBMITTED, {Role.EDITOR}, "Submit for review"),
+        _t(
+            Action.WITHDRAW,
+            {S.SUBMITTED, S.UNDER_REVIEW, S.CHANGES_REQUESTED},
+            S.WITHDRAWN,
+            {Role.EDITOR, Role.MANAGING_EDITOR},
+            "Withdraw",
+        ),
+        _t(Action.START_REVIEW, {S.SUBMITTED}, S.UNDER_REVIEW, {Role.MANAGING_EDITOR}, "Start review"),
+        _t(Action.REQUEST_CHANGES, {S.UNDER_REVIEW}, S.CHANGES_REQUESTED, {Role.REVIEWER}, "Request changes"),
+        _t(Action.APPROVE, {S.UNDER_REVIEW}, S.APPROVED, {Role.REVIEWER}, "Approve"),
+        _t(
+            Action.REJECT,
+            {S.SUBMITTED, S.UNDER_REVIEW},
+            S.REJECTED,
+            {Role.MANAGING_EDITOR},
+            "Reject",
+            needs_reason=True,
+        ),
+        _t(
+            Action.RETURN,
+            {S.SUBMITTED, S.UNDER_REVIEW},
+            S.CHANGES_REQUESTED,
+            {Role.MANAGING_EDITOR},
+            "Return to the editor",
+            needs_reason=True,
+        ),
+        _t(
+            Action.PUBLISH,
+            {S.APPROVED},
+            S.PUBLISHED,
+            {Role.EDITOR, Role.MANAGING_EDITOR, Role.SYSTEM},
+            "Publish",
+            permission="articles.publish_article",
+        ),
+        _t(
+            Action.ARCHIVE,
+            {S.PUBLISHED, S.APPROVED, S.REJECTED, S.WITHDRAWN},
+            S.ARCHIVED,
+            {Role.MANAGING_EDITOR},
+            "Archive",
+            needs_reason=True,
+        ),
+        _t(
+            Action.REVISE,
+            {S.PUBLISHED, S.APPROVED, S.WITHDRAWN},
+            S.DRAFT,
+            {Role.EDITOR, Role.MANAGING_EDITOR},
+            "Start a new version",
+        ),
+        _t(Action.DISCARD, {S.DRAFT}, None, {Role.EDITOR, Role.MANAGING_EDITOR}, "Discard the draft"),
+    ]
+}
+
+
+class TransitionNotAllowed(DomainError):
+    code = "transition_not_allowed"
+    http_status = 409
+
+    def __init__(self, message: str, *, state: str, allowed: list[str]) -> None:
+        super().__init__(message)
+        self.state = state
+        self.allowed = allowed
+
+
+@dataclass
+class TransitionResult:
+    article: Article
+    action: str
+    state_before: str
+    state_after: str
+    version: ArticleVersion | None = None
+    warnings: list[str] = field(default_factory=list)
+    deleted: bool = False
+
+
+@dataclass
+class StepContext:
+    article: Article
+    actor: Any
+    reason: str
+    options: dict[str, Any]
+    result: TransitionResult
+    payload: dict[str, Any]
+
+
+def allowed_actions(article: Article, user) -> list[str]:
+    """What this person may do to the article now, in table order."""
+    roles = roles_for(user, article)
+    return [
+        t.action
+        for t in TRANSITIONS.values()
+        if article.state in t.sources and roles & t.roles and _holds_permission(user, t)
+    ]
+
+
+def _holds_permission(user, transition: Transition) -> bool:
+    return user is None or transition.permission is None or user.has_perm(transition.permission)
+
+
+def _state_label(state: str) -> str:
+    return ArticleState(state).label
+
+
+def perform(
+    article: Article | int,
+    action: str,
+    actor,
+    *,
+    reason: str = "",
+    request_info: RequestInfo | None = None,
+    **options: Any,
+) -> TransitionResult:
+    """Carry out ``action`` on the article as ``actor`` (``None`` for the system).
+
+    Raises ``TransitionNotAllowed`` (wrong state), ``NotPermitted`` (wrong
+    person) or ``ContentInvalid`` (the step's own checks); in every case
+    nothing is written.
+    """
+    transition = TRANSITIONS.get(action)
+    if transition is None:
+        raise DomainError(f"Unknown action {action!r}; known actions: {', '.join(TRANSITIONS)}.")
+    pk = article.pk if isinstance(article, Article) else article
+    with transaction.atomic():
+        locked = Article.objects.select_for_update().select_related("specialty").get(pk=pk)
+        roles = roles_for(actor, locked)
+        if not (roles & transition.roles) or not _holds_permission(actor, transition):
+            raise NotPermitted(
+                f'You cannot "{transition.label.lower()}" this article: that is for '
+                + " or ".join(r.value.replace("_", " ") for r in sorted(transition.roles))
+                + "."
+            )
+        if locked.state not in transition.sources:
+            allowed = allowed_actions(locked, actor)
+            raise TransitionNotAllowed(
+                f'Cannot "{transition.label.lower()}": the article is {_state_label(locked.state)!r}. '
+                + (
+                    f"From here you can: {', '.join(allowed)}."
+                    if allowed
+                    else "There is nothing you can do to it in this state."
+                ),
+                state=locked.state,
+                allowed=allowed,
+            )
+        if transition.needs_reason and not reason.strip():
+            raise ContentInvalid(
+                f'A reason is required to "{transition.label.lower()}".', fields={"reason": ["Required."]}
+            )
+        before = locked.state
+        result = TransitionResult(locked, action, before, transition.target or before)
+        ctx = StepContext(locked, actor, reason.strip(), options, result, payload={})
+        if reason.strip():
+            ctx.payload["reason"] = reason.strip()
+        STEPS.get(action, _no_effect)(ctx)
+        if result.deleted:
+            return result
+        locked.state = result.state_after
+        locked.save()
+        version = result.version or locked.versions.order_by("-number").first()
+        if version is not None:
+            ctx.payload.setdefault("version", version.number)
+        record(
+            f"article.{action}",
+            actor=actor,
+            target=locked,
+            article=locked,
+            state_before=before,
+            state_after=locked.state,
+            payload=ctx.payload,
+            request_info=request_info,
+        )
+        for hook in AFTER_TRANSITION:
+            hook(ctx)
+    return result
+
+
+# --- the steps' effects -------------------------------------------------------
+
+
+def _no_effect(ctx: StepContext) -> None:
+    return None
+
+
+def _submit(ctx: StepContext) -> None:
+    version = ctx.article.working_draft()
+    if version is None:
+        raise ContentInvalid(
+            "There is no new version to submit: the latest version was already submitted. "
+            "Edit the article to start a new version."
+        )
+    check = check_version(version)
+    if not check.ok:
+        raise ContentInvalid(
+            "The version cannot be submitted: " + " ".join(check.errors), fields={"content": check.errors}
+        )
+    now = timezone.now()
+    content_hash = compute_content_hash(version)
+    ArticleVersion.objects.filter(pk=version.pk, frozen_at__isnull=True).update(
+        frozen_at=now, content_hash=content_hash, updated_at=now
+    )
+    version.refresh_from_db()
+    ctx.result.version = version
+    ctx.result.warnings = check.warnings
+    ctx.payload.update({"version": version.number, "content_hash": content_hash, "warnings": check.warnings})
+
+
+def _publish(ctx: StepContext) -> None:
+    article = ctx.article
+    version = article.versions.filter(frozen_at__isnull=False).order_by("-number").first()
+    from reviews.decisions import approvals_binding
+
+    approvals = approvals_binding(version)  # raises if any signature no longer matches the text
+    now = timezone.now()
+    previous = article.published_version
+    if previous is not None and previous.pk != version.pk:
+        ArticleVersion.objects.filter(pk=previous.pk).update(superseded_at=now)
+    ArticleVersion.objects.filter(pk=version.pk).update(published_at=now)
+    reviewed_at = max((a.signed_at for a in approvals), default=now)
+    article.published_version = version
+    article.title = version.title
+    article.first_published_at = article.first_published_at or now
+    article.last_updated_at = now
+    article.last_reviewed_at = reviewed_at
+    article.next_review_due = next_review_date(reviewed_at, article.specialty.review_interval_months)
+    ctx.result.version = version
+    ctx.payload.update(
+        {
+            "version": version.number,
+            "content_hash": version.content_hash,
+            "reviewed_by": [a.signer_name for a in approvals],
+            "superseded": previous.number if previous is not None and previous.pk != version.pk else None,
+        }
+    )
+
+
+def _revise(ctx: StepContext) -> None:
+    ctx.result.version = _copy_latest_into_new_draft(
+        ctx.article, ctx.actor, opened_from=ctx.result.state_before
+    )
+    ctx.payload["version"] = ctx.result.version.number
+
+
+def _discard(ctx: StepContext) -> None:
+    article = ctx.article
+    version = article.working_draft()
+    if version is None:
+        raise ContentInvalid("There is no unsubmitted draft to discard.")
+    if version.number == 1:
+        # Never submitted at all: the article goes, its audit events stay.
+        record(
+            "article.discard",
+            actor=ctx.actor,
+            target=article,
+            article=article,
+            state_before=article.state,
+            state_after="deleted",
+            payload={"version": 1, "title": article.title},
+        )
+        article.delete()
+        ctx.result.deleted = True
+        ctx.result.state_after = "deleted"
+        return
+    ctx.result.state_after = version.opened_from_state or (
+        S.PUBLISHED if article.published_version_id else S.WITHDRAWN
+    )
+    ctx.payload["discarded_version"] = version.number
+    version.delete()
+    ctx.result.version = article.versions.order_by("-number").first()
+
+
+def _archive(ctx: StepContext) -> None:
+    ctx.payload["published_version"] = (
+        ctx.article.published_version.number if ctx.article.published_version_id else None
+    )
+
+
+STEPS: dict[str, Callable[[StepContext], None]] = {
+    Action.SUBMIT: _submit,
+    Action.PUBLISH: _publish,
+    Action.REVISE: _revise,
+    Action.DISCARD: _discard,
+    Action.ARCHIVE: _archive,
+}
+
+# Things other parts hang on every transition, inside its transaction (for
+# example: queue notifications, open the next review round). Each gets the
+# StepContext after the audit event is written.
+AFTER_TRANSITION: list[Callable[[StepContext], None]] = []
+
+
+def _copy_latest_into_new_draft(article: Article, actor, *, opened_from: str) -> ArticleVersion:
+    latest = article.versions.order_by("-number").first()
+    now = timezone.now()
+    draft = ArticleVersion.objects.create(
+        article=article,
+        number=latest.number + 1,
+        title=latest.title,
+        summary=latest.summary,
+        origin=latest.origin,
+        generator=latest.generator,
+        author=actor if actor is not None else latest.author,
+        last_edited_by=actor,
+        created_at=now,
+        updated_at=now,
+        opened_from_state=opened_from,
+    )
+    Section.objects.bulk_create(
+        Section(
+            version=draft,
+            audience=s.audience,
+            position=s.position,
+            heading=s.heading,
+            body=s.body,
+            reading_grade=s.reading_grade,
+        )
+        for s in latest.sections.all()
+    )
+    Reference.objects.bulk_create(
+        Reference(
+            version=draft,
+            number=r.number,
+            kind=r.kind,
+            authors=r.authors,
+            title=r.title,
+            source=r.source,
+            year=r.year,
+            doi=r.doi,
+            pmid=r.pmid,
+            url=r.url,
+            accessed_on=r.accessed_on,
+            evidence_level=r.evidence_level,
+        )
+        for r in latest.references.all()
+    )
+    ArticleVersion.objects.filter(pk=draft.pk).update(content_hash=compute_content_hash(draft))
+    draft.refresh_from_db()
+    return draft
+
+
+def open_working_draft(article: Article, actor, *, request_info: RequestInfo | None = None) -> ArticleVersion:
+    """The version an editor edits now, creating it if the latest one is frozen.
+
+    After publication (or approval, or a withdrawal) this is the ``revise``
+    transition back to draft. While changes are requested the article keeps
+    its state and the new version is simply opened (and audited) for round 2.
+    """
+    draft = article.working_draft()
+    if draft is not None:
+        return draft
+    if article.state == S.CHANGES_REQUESTED:
+        with transaction.atomic():
+            locked = Article.objects.select_for_update().get(pk=article.pk)
+            if not roles_for(actor, locked) & {Role.EDITOR, Role.MANAGING_EDITOR}:
+                raise NotPermitted("Only the article's editor or a managing editor can revise it.")
+            draft = locked.working_draft()
+            if draft is None:
+                draft = _copy_latest_into_new_draft(locked, actor, opened_from=locked.state)
+                record(
+                    "version.opened",
+                    actor=actor,
+                    target=draft,
+                    article=locked,
+                    state_before=locked.state,
+                    state_after=locked.state,
+                    payload={"version": draft.number, "answering_changes_requested": True},
+                    request_info=request_info,
+                )
+        return draft
+    return perform(article, Action.REVISE, actor, request_info=request_info).version
+
+
+def next_review_date(reviewed_at: datetime.datetime, months: int) -> datetime.date:
+    """The day a medical review made at ``reviewed_at`` stops being current."""
+    return (reviewed_at + relativedelta(months=months)).date()
