@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -56,6 +56,12 @@ def compute_hash(event: AuditEvent) -> str:
     }
     canonical = json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+# Called with every new event, inside the same transaction, after it is written.
+# Notifications (and webhooks) subscribe here: every event that matters to
+# someone is already an audit event, so there is one stream, not two.
+LISTENERS: list[Callable[[AuditEvent], None]] = []
 
 
 def _locked_head() -> AuditChainHead:
@@ -113,6 +119,8 @@ def record(
         event.hash = compute_hash(event)
         event.save()
         AuditChainHead.objects.filter(pk=1).update(last_seq=event.seq, last_hash=event.hash)
+        for listener in LISTENERS:
+            listener(event)
     return event
 
 
