@@ -38,11 +38,20 @@ run: seed
 	echo "Background worker running (log: var/worker.log). Emails are written to var/mail/."; \
 	$(PY) manage.py runserver 127.0.0.1:8000
 
+# Production shape (REDIS_URL set): any number of `make worker`, exactly one `make beat`.
 worker: install
-	$(VENV)/bin/celery -A config worker --loglevel=info
+	$(VENV)/bin/celery -A config worker --loglevel=info $(WORKER_ARGS)
 
 beat: install
+	@mkdir -p var
 	$(VENV)/bin/celery -A config beat --loglevel=info --schedule=var/celerybeat-schedule
+
+# One worker and the beat together, in the foreground (Ctrl-C stops both).
+services: install
+	@mkdir -p var
+	@$(VENV)/bin/celery -A config beat --loglevel=info --schedule=var/celerybeat-schedule & beat=$$!; \
+	trap 'kill $$beat 2>/dev/null' EXIT INT TERM; \
+	$(VENV)/bin/celery -A config worker --loglevel=info $(WORKER_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .
@@ -55,3 +64,4 @@ test: lint
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3
+

@@ -12,18 +12,43 @@ MANAGING_EDITOR = "Managing editor"
 REVIEWER = "Reviewer"
 INTEGRATION_CLIENT = "Integration client"
 
+# Reading articles, their versions and the specialty list in the Django admin
+# (staff only). Editors see each article's own audit trail on its admin page,
+# not the whole audit log: that stays with managing editors.
+_ADMIN_READ = [
+    "articles.view_article",
+    "articles.view_articleversion",
+    "articles.view_section",
+    "articles.view_reference",
+    "articles.view_specialty",
+]
+
+# Readers' questions and problem reports: the queue editors work through (admin).
+_READER_FEEDBACK = ["site_content.view_feedback", "site_content.change_feedback"]
+
 # app_label.codename of the permissions each group carries.
 GROUP_PERMISSIONS: dict[str, list[str]] = {
     EDITOR: [
         "articles.draft_article",
         "articles.publish_article",
-        "articles.view_article",
+        *_ADMIN_READ,
+        *_READER_FEEDBACK,
     ],
     MANAGING_EDITOR: [
-        "articles.view_article",
         "articles.publish_article",
         "articles.manage_articles",
         "audit.view_auditevent",
+        *_ADMIN_READ,
+        # Owner, specialty and review date of an article; the list of specialties.
+        "articles.change_article",
+        "articles.add_specialty",
+        "articles.change_specialty",
+        *_READER_FEEDBACK,
+        # The public site: new editions of the editorial policy, and its switches.
+        "site_content.view_editorialpolicy",
+        "site_content.add_editorialpolicy",
+        "site_content.view_sitesettings",
+        "site_content.change_sitesettings",
     ],
     REVIEWER: [
         "articles.review_article",

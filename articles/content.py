@@ -48,8 +48,19 @@ def plain_text(markdown: str) -> str:
     return CITATION_RE.sub("", text).strip()
 
 
+# The end of a list item, paragraph, heading or table cell whose text has no
+# closing punctuation (inline tags such as </strong> may come in between).
+_UNPUNCTUATED_BLOCK_END = re.compile(
+    r"([^.!?:;\s>])((?:</(?:strong|em|a|code|span)>)*)(\s*)</(li|p|h[1-6]|td|th|dt|dd)>"
+)
+
+
 def reading_grade(markdown: str) -> float | None:
-    text = plain_text(markdown)
+    # Each list item or heading is read as a sentence of its own: without this,
+    # a bulleted list (good plain-language style) would count as one endless
+    # sentence and score far above its real reading level.
+    html = _UNPUNCTUATED_BLOCK_END.sub(r"\1.\2\3</\4>", _markdown.render(markdown or ""))
+    text = CITATION_RE.sub("", nh3.clean(html, tags=set())).strip()
     if len(text.split()) < 3:
         return None
     return round(float(textstat.flesch_kincaid_grade(text)), 1)

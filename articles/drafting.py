@@ -236,14 +236,7 @@ def save_draft(
                 "There is no working draft: the latest version has been submitted and is frozen. "
                 "Start a new version to edit it."
             )
-        if version.revision != expected_revision:
-            who = version.last_edited_by.get_username() if version.last_edited_by else "someone"
-            raise StaleEditError(
-                f"Someone else saved this draft since you opened it ({who}, at "
-                f"{timezone.localtime(version.updated_at):%Y-%m-%d %H:%M}). Your changes were not saved; "
-                f"reload to see theirs (revision {version.revision}, you had {expected_revision}).",
-                fields={"revision": [str(version.revision)]},
-            )
+        refuse_stale(version, expected_revision)
         before = _summary_of(version)
         _write_parts(version, content)
         version.title = content.title.strip()
@@ -279,6 +272,18 @@ def save_draft(
             request_info=request_info,
         )
     return version
+
+
+def refuse_stale(version: ArticleVersion, expected_revision: int) -> None:
+    """Raise ``StaleEditError`` if the draft was saved since the editor opened ``expected_revision``."""
+    if version.revision != expected_revision:
+        who = version.last_edited_by.get_username() if version.last_edited_by else "someone"
+        raise StaleEditError(
+            f"Someone else saved this draft since you opened it ({who}, at "
+            f"{timezone.localtime(version.updated_at):%Y-%m-%d %H:%M}). Your changes were not saved; "
+            f"reload to see theirs (revision {version.revision}, you had {expected_revision}).",
+            fields={"revision": [str(version.revision)]},
+        )
 
 
 def _summary_of(version: ArticleVersion) -> dict[str, Any]:

@@ -76,6 +76,17 @@ class Specialty(models.Model):
         return self.name
 
 
+class ArticleQuerySet(models.QuerySet):
+    def delete(self):
+        # A bulk delete cascades to versions without calling their guards, so refuse it here.
+        if ArticleVersion.objects.filter(article__in=self, frozen_at__isnull=False).exists():
+            raise FrozenVersionError(_ARTICLE_KEPT)
+        return super().delete()
+
+
+_ARTICLE_KEPT = "This article has been submitted for review; articles are archived, never deleted."
+
+
 class Article(models.Model):
     slug = models.SlugField(max_length=120, unique=True)
     title = models.CharField(max_length=250)
@@ -100,6 +111,8 @@ class Article(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
 
     class Meta:
         ordering = ["-updated_at"]
@@ -134,15 +147,14 @@ class Article(models.Model):
 
     def delete(self, *args, **kwargs):
         if self.versions.filter(frozen_at__isnull=False).exists():
-            raise FrozenVersionError(
-                "This article has been submitted for review; articles are archived, never deleted."
-            )
+            raise FrozenVersionError(_ARTICLE_KEPT)
         return super().delete(*args, **kwargs)
 
 
 class VersionQuerySet(models.QuerySet):
     def update(self, **kwargs):
-        touched = set(kwargs) & set(ArticleVersion.CONTENT_FIELDS)
+        # frozen_at counts too: clearing it would unfreeze the version and open it to edits.
+        touched = set(kwargs) & {*ArticleVersion.CONTENT_FIELDS, "frozen_at"}
         if touched and self.filter(frozen_at__isnull=False).exists():
             raise FrozenVersionError(_frozen_message(touched))
         return super().update(**kwargs)
@@ -222,7 +234,7 @@ class ArticleVersion(models.Model):
                 ArticleVersion.objects.filter(pk=self.pk).values(*self.CONTENT_FIELDS, "frozen_at").first()
             )
             if stored and stored["frozen_at"] is not None:
-                changed = {f for f in self.CONTENT_FIELDS if getattr(self, f) != stored[f]}
+                changed = {f for f in (*self.CONTENT_FIELDS, "frozen_at") if getattr(self, f) != stored[f]}
                 if changed:
                     raise FrozenVersionError(_frozen_message(changed))
         super().save(*args, **kwargs)
@@ -242,7 +254,12 @@ class VersionPartQuerySet(models.QuerySet):
     """Sections and references of a frozen version cannot be changed in bulk either."""
 
     def update(self, **kwargs):
-        _refuse_if_frozen(self.values_list("version_id", flat=True))
+        version_ids = set(self.values_list("version_id", flat=True))
+        # Re-pointing parts at another version must not slip them into a frozen one either.
+        target = kwargs.get("version", kwargs.get("version_id"))
+        if target is not None:
+            version_ids.add(getattr(target, "pk", target))
+        _refuse_if_frozen(version_ids)
         return super().update(**kwargs)
 
     def delete(self):
@@ -262,11 +279,15 @@ class VersionPart(models.Model):
         abstract = True
 
     def save(self, *args, **kwargs):
-        _refuse_if_frozen([self.version_id])
+        version_ids = {self.version_id}
+        if self.pk is not None and not self._state.adding:
+            # The version it is stored under now: moving a part out of a frozen version changes it too.
+            version_ids.update(type(self).objects.filter(pk=self.pk).values_list("version_id", flat=True))
+        _refuse_if_frozen(version_ids)
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        _refuse_if_frozen([self.version_id])
+        _refuse_if_frozen(type(self).objects.filter(pk=self.pk).values_list("version_id", flat=True))
         return super().delete(*args, **kwargs)
 
 

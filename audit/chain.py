@@ -8,9 +8,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
+from django.utils.ipv6 import clean_ipv6_address
 
 from .models import AuditChainHead, AuditEvent
 
@@ -30,6 +32,16 @@ class RequestInfo:
             ip_address=request.META.get("REMOTE_ADDR") or None,
             user_agent=(request.META.get("HTTP_USER_AGENT") or "")[:300],
         )
+
+
+def _stored_ip(address: str | None) -> str | None:
+    # The database keeps IPv6 addresses in their short form; hash what will be read back.
+    if address and ":" in address:
+        try:
+            return clean_ipv6_address(address)
+        except ValidationError:
+            return None  # not an address at all: not worth refusing the audited action for
+    return address or None
 
 
 def _json_safe(payload: dict[str, Any] | None) -> dict[str, Any]:
@@ -112,7 +124,7 @@ def record(
             state_before=state_before,
             state_after=state_after,
             payload=_json_safe(payload),
-            ip_address=info.ip_address,
+            ip_address=_stored_ip(info.ip_address),
             user_agent=info.user_agent,
             prev_hash=head.last_hash or AuditEvent.GENESIS_HASH,
         )
@@ -140,10 +152,18 @@ def _events_in_order(chunk_size: int = 5000) -> Iterator[AuditEvent]:
 
 
 def verify_chain() -> ChainReport:
-    """Walk the chain from the first event; report the first one that does not fit."""
+    """Walk the chain from the first event; report the first one that does not fit.
+
+    The walk alone cannot see events removed from the end, so it is also held
+    against the chain head, read first: every event the head counted was
+    committed with it and must be there, ending in the hash the head recorded.
+    """
+    head = AuditChainHead.objects.filter(pk=1).values("last_seq", "last_hash").first()
+    head_seq, head_hash = (head["last_seq"], head["last_hash"]) if head else (0, "")
     expected_prev = AuditEvent.GENESIS_HASH
     expected_seq = 1
     checked = 0
+    last = None
     for event in _events_in_order():
         if event.seq != expected_seq:
             return ChainReport(checked, event, f"expected sequence number {expected_seq}, found {event.seq}")
@@ -151,7 +171,15 @@ def verify_chain() -> ChainReport:
             return ChainReport(checked, event, "its link to the previous event does not match")
         if compute_hash(event) != event.hash:
             return ChainReport(checked, event, "its content does not match its hash")
+        if event.seq == head_seq and event.hash != head_hash:
+            return ChainReport(checked, event, "it is not the event the chain head recorded at this position")
         checked += 1
         expected_prev = event.hash
         expected_seq += 1
+        last = event
+    if checked < head_seq:
+        problem = f"the chain head records {head_seq} events but the chain ends here; later ones are missing"
+        if last is None:
+            return ChainReport(0, AuditEvent(seq=0, action="(none)"), problem)
+        return ChainReport(checked - 1, last, problem)
     return ChainReport(checked)

@@ -10,6 +10,8 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("VETTED_VAR_DIR", BASE_DIR / "var"))
@@ -45,14 +47,25 @@ INSTALLED_APPS = [
     "audit",
     "articles",
     "reviews",
+    "notifications",
+    "django.contrib.sitemaps",
+    "site_content",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Remembers each staff request's time in the session: signing an approval needs a fresh one.
+    "reviews.middleware.LastActivityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -71,6 +84,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # Lazy: the count is only queried where a staff template shows it.
+                "notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -110,8 +125,14 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+# Without collectstatic (make run, tests) WhiteNoise finds files where they live;
+# production runs collectstatic and may turn this off.
+WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", True)
 
 LOGIN_URL = "/accounts/login/"
+# Sends each person to their own starting page (editors: their articles; others: the inbox).
+LOGIN_REDIRECT_URL = "accounts:start"
 
 # Django 6.1's MAILERS, filled from the EMAIL_* environment variables. The
 # default writes each message as a file under var/mail/ so the demo needs no SMTP.
@@ -140,6 +161,26 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Behind HTTPS (SECURE_COOKIES=1 in production): tell browsers to use HTTPS only from now on.
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000" if SESSION_COOKIE_SECURE else "0"))
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+if env_bool("TRUST_X_FORWARDED_PROTO", False):
+    # Only behind a proxy that sets this header itself (otherwise any client could claim HTTPS).
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Every page is served with this policy (Django's ContentSecurityPolicyMiddleware): scripts and
+# styles only from our own static files, so no inline <script>, style="" or on*="" handler runs.
+# JSON-LD blocks (type="application/ld+json") are data, not scripts, and are unaffected.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "base-uri": [CSP.NONE],
+    "object-src": [CSP.NONE],
+}
 
 # --- Celery -----------------------------------------------------------------
 # Without Redis, a file-system transport under var/ lets a real worker process
@@ -148,29 +189,98 @@ CELERY_BROKER_URL = REDIS_URL or "filesystem://"
 CELERY_BROKER_TRANSPORT_OPTIONS: dict = {}
 if not REDIS_URL:
     _broker_dir = VAR_DIR / "broker"
-    for _sub in ("queue", "processed"):
+    for _sub in ("queue", "processed", "control"):
         (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
         "processed_folder": str(_broker_dir / "processed"),
+        # Otherwise kombu writes its exchange table to ./control in the working directory.
+        "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
 else:
-    # Longer than any countdown we ever use; far-future work comes from periodic scans instead.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # A task not acknowledged within the visibility timeout is handed to another worker.
+    # It is longer than any countdown we use (at most a minute); far-future work comes
+    # from the periodic scans, never from long ETAs, which Redis would redeliver.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600")),
+        "socket_connect_timeout": 3,
+        "socket_timeout": 10,
+    }
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Queuing happens after commit, in the web request: with the broker down, give up
+# within about a second and leave the row to the sweeper instead of hanging the request.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
+CELERY_WORKER_SEND_TASK_EVENTS = False
+# Celery's Django fixup otherwise closes the database connection after every task, and a
+# new PostgreSQL connection costs more than sending the email: keep it for this many tasks.
+CELERY_DB_REUSE_MAX = int(os.environ.get("CELERY_DB_REUSE_MAX", "200"))
+
+# The beat schedule lives here, in code (django-celery-beat does not support Django 6.1).
+# Every periodic task is an idempotent scan over the database; `expires` drops ticks that
+# waited in the broker longer than their period (no worker running), rather than piling up.
+_DIGEST_HOUR = int(os.environ.get("NOTIFY_DIGEST_HOUR", "7"))
+CELERY_BEAT_SCHEDULE = {
+    "outbox-sweeper": {"task": "notifications.sweep_outbox", "schedule": 60.0, "options": {"expires": 55}},
+    "scheduled-publication": {
+        "task": "notifications.publish_scheduled",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+    "reminders-and-escalations": {
+        "task": "notifications.send_reminders",
+        "schedule": crontab(minute="*/15"),
+        "options": {"expires": 14 * 60},
+    },
+    "invitation-expiry": {
+        "task": "notifications.expire_invitations",
+        "schedule": crontab(minute="*/15"),
+        "options": {"expires": 14 * 60},
+    },
+    "rereview-due": {
+        "task": "notifications.check_rereview_due",
+        "schedule": crontab(minute=5),
+        "options": {"expires": 55 * 60},
+    },
+    "daily-digests": {
+        "task": "notifications.send_digests",
+        "schedule": crontab(hour=_DIGEST_HOUR, minute=0),
+        "options": {"expires": 6 * 3600},
+    },
+}
 
 # --- Editorial policy settings -------------------------------------------------
 VETTED = {
     # Flesch-Kincaid grade above which a patient section draws a warning on submit.
     "PATIENT_READING_GRADE_TARGET": float(os.environ.get("PATIENT_READING_GRADE_TARGET", "8")),
     "DEFAULT_REVIEW_INTERVAL_MONTHS": int(os.environ.get("DEFAULT_REVIEW_INTERVAL_MONTHS", "12")),
+    # Signing an approval needs a fresh login once the session has been idle this long.
+    "SIGNING_IDLE_MINUTES": int(os.environ.get("SIGNING_IDLE_MINUTES", "15")),
+    # Default deadlines: answering a review invitation, and the review itself after accepting.
+    "INVITATION_RESPONSE_DAYS": int(os.environ.get("INVITATION_RESPONSE_DAYS", "2")),
+    "REVIEW_DAYS": int(os.environ.get("REVIEW_DAYS", "7")),
+    # Notifications: a review this many days overdue is escalated to the managing editor
+    # (seeds the default reminder rule), and the editor gets this many days to revise.
+    "ESCALATE_OVERDUE_DAYS": int(os.environ.get("ESCALATE_OVERDUE_DAYS", "3")),
+    "REVISION_DAYS": int(os.environ.get("REVISION_DAYS", "14")),
+    "REREVIEW_NOTICE_DAYS": int(os.environ.get("REREVIEW_NOTICE_DAYS", "30")),
+    # Outbox: attempts before a row is left failed, first retry delay (doubling each
+    # time), and how long a row may sit queued or mid-send before the sweeper re-queues it.
+    "NOTIFY_MAX_ATTEMPTS": int(os.environ.get("NOTIFY_MAX_ATTEMPTS", "6")),
+    "NOTIFY_RETRY_BASE_SECONDS": float(os.environ.get("NOTIFY_RETRY_BASE_SECONDS", "15")),
+    "OUTBOX_STUCK_AFTER_SECONDS": int(os.environ.get("OUTBOX_STUCK_AFTER_SECONDS", "300")),
 }
 
 LOGGING = {
@@ -178,4 +288,45 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+}
+
+# --- JSON API (api/) ------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # First: its "Token" challenge makes unauthenticated calls 401, not 403.
+        "api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.StrictJSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
+    "PAGE_SIZE": 20,
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.UserThrottle", "api.throttling.AnonThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "user": os.environ.get("VETTED_API_THROTTLE", "120/min"),
+        "anon": os.environ.get("VETTED_API_ANON_THROTTLE", "30/min"),
+        # Exchanging a password for a token: low, it is where passwords get guessed.
+        "login": os.environ.get("VETTED_API_LOGIN_THROTTLE", "10/min"),
+    },
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Vetted API",
+    "DESCRIPTION": "Push drafts in, follow them through medical review, read what readers see.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    # Swagger UI from our own static files (drf-spectacular-sidecar), never a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.add_error_responses",
+    ],
 }

@@ -275,3 +275,34 @@ class ReviewNote(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+
+class ScheduleStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    PUBLISHED = "published", "Published"
+    CANCELLED = "cancelled", "Cancelled"
+    FAILED = "failed", "Failed"
+
+
+class PublicationSchedule(models.Model):
+    """An approved version to be published at a set time by the periodic task.
+
+    One row per article: scheduling again replaces the pending time (the audit
+    trail keeps every change). Kept out of ``Article`` because only this
+    reviewing step knows about it.
+    """
+
+    article = models.OneToOneField(Article, on_delete=models.PROTECT, related_name="publication_schedule")
+    version = models.ForeignKey(ArticleVersion, on_delete=models.PROTECT, related_name="+")
+    publish_at = models.DateTimeField()
+    scheduled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    scheduled_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=16, choices=ScheduleStatus.choices, default=ScheduleStatus.PENDING)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.TextField(blank=True, help_text="Why it was cancelled or failed.")
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "publish_at"], name="schedule_status_due")]
+
+    def __str__(self) -> str:
+        return f"{self.article} v{self.version.number} at {self.publish_at:%Y-%m-%d %H:%M}"

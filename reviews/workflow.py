@@ -272,6 +272,13 @@ def _publish(ctx: StepContext) -> None:
     from reviews.decisions import approvals_binding
 
     approvals = approvals_binding(version)  # raises if any signature no longer matches the text
+    # The approve step is the reviewers' to take, but publishing checks the signatures itself:
+    # whatever path reached "approved", too few signed approvals never go out to readers.
+    if len(approvals) < article.approvals_needed:
+        raise ContentInvalid(
+            f"Version {version.number} has {len(approvals)} signed approval(s); "
+            f"{article.approvals_needed} are needed before it can be published."
+        )
     now = timezone.now()
     previous = article.published_version
     if previous is not None and previous.pk != version.pk:
@@ -348,6 +355,17 @@ STEPS: dict[str, Callable[[StepContext], None]] = {
 # example: queue notifications, open the next review round). Each gets the
 # StepContext after the audit event is written.
 AFTER_TRANSITION: list[Callable[[StepContext], None]] = []
+
+
+def _review_assignments(ctx: StepContext) -> None:
+    # Re-invites the previous round's reviewers on resubmission and closes open
+    # assignments when a decision ends the round (reviews.assignments.after_transition).
+    from reviews.assignments import after_transition
+
+    after_transition(ctx)
+
+
+AFTER_TRANSITION.append(_review_assignments)
 
 
 def _copy_latest_into_new_draft(article: Article, actor, *, opened_from: str) -> ArticleVersion:

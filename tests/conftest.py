@@ -1,3 +1,5 @@
+import os
+
 import pytest
 from django.db import connection
 from django.db.backends.signals import connection_created
@@ -20,3 +22,17 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "postgres" in item.keywords and not on_postgres:
             item.add_marker(pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL)"))
+        if "redis" in item.keywords and not os.environ.get("REDIS_URL"):
+            item.add_marker(pytest.mark.skip(reason="needs Redis (set REDIS_URL)"))
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _celery_tasks_run_in_process():
+    # Tasks queued after commit run in the test process (emails land in mail.outbox)
+    # instead of piling up in the developer's broker; the real-worker tests switch
+    # this off for themselves.
+    from config.celery import app
+
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = False

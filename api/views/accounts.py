@@ -1,0 +1,97 @@
+"""The token exchange, the audit trail and the caller's inbox."""
+
+from __future__ import annotations
+
+import django_filters
+from django.contrib.auth import authenticate
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import generics, status
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from audit.filters import AuditEventFilter
+from audit.models import AuditEvent
+from notifications.inbox import inbox
+from notifications.models import Notification
+
+from ..errors import ApiError
+from ..models import ApiToken
+from ..permissions import CanViewAudit
+from ..serializers import (
+    AuditEventSerializer,
+    ErrorSerializer,
+    NotificationSerializer,
+    TokenCredentialsSerializer,
+    TokenResponseSerializer,
+)
+from ..throttling import LoginThrottle
+
+
+@extend_schema(tags=["auth"])
+class TokenView(APIView):
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    throttle_classes = [LoginThrottle]
+
+    @extend_schema(
+        request=TokenCredentialsSerializer,
+        responses={201: TokenResponseSerializer, 400: OpenApiResponse(ErrorSerializer)},
+        summary="Exchange a username and password for a new API token",
+        auth=[],
+    )
+    def post(self, request: Request) -> Response:
+        serializer = TokenCredentialsSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = authenticate(
+            request._request,
+            username=serializer.validated_data["username"],
+            password=serializer.validated_data["password"],
+        )
+        if user is None:
+            raise ApiError(
+                "The username or password is not correct (or the account is inactive).",
+                code="invalid_credentials",
+                status_code=status.HTTP_400_BAD_REQUEST,
+            )
+        token, key = ApiToken.issue(
+            user=user, name=f"Login from the API, {timezone.now():%Y-%m-%d %H:%M}", created_by=user
+        )
+        return Response(
+            {"token": key, "prefix": token.prefix, "name": token.name}, status=status.HTTP_201_CREATED
+        )
+
+
+@extend_schema(tags=["audit"])
+class AuditListView(generics.ListAPIView):
+    """The audit trail, newest first (managing editors)."""
+
+    serializer_class = AuditEventSerializer
+    permission_classes = [CanViewAudit]
+    filterset_class = AuditEventFilter
+
+    def get_queryset(self):
+        return AuditEvent.objects.select_related("article").order_by("-seq")
+
+
+class InboxFilter(django_filters.FilterSet):
+    unread = django_filters.BooleanFilter(field_name="read_at", lookup_expr="isnull", label="Unread only")
+
+    class Meta:
+        model = Notification
+        fields = ["unread"]
+
+
+@extend_schema(tags=["notifications"])
+class NotificationListView(generics.ListAPIView):
+    """Your in-app notifications, newest first."""
+
+    serializer_class = NotificationSerializer
+    filterset_class = InboxFilter
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema generator has no user
+            return Notification.objects.none()
+        return inbox(self.request.user).order_by("-created_at", "-pk")

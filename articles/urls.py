@@ -1,0 +1,23 @@
+"""The reader-facing site, mounted at the root."""
+
+from django.contrib.sitemaps.views import sitemap
+from django.urls import path
+from django.views.generic import RedirectView
+
+from . import views
+
+app_name = "public"
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="public:index"), name="home"),
+    path("articles/", views.article_index, name="index"),
+    path("articles/<slug:slug>/", views.article_detail, name="article"),
+    path("articles/<slug:slug>/history/", views.article_history, name="history"),
+    path("articles/<slug:slug>/versions/<int:number>/", views.article_version, name="version"),
+    path("articles/<slug:slug>/feedback/", views.article_feedback, name="feedback"),
+    path("board/", views.board, name="board"),
+    path("board/<int:member_id>/", views.board_member, name="board-member"),
+    path("editorial-policy/", views.editorial_policy, name="editorial-policy"),
+    path("feed.atom", views.LatestArticlesFeed(), name="feed"),
+    path("sitemap.xml", sitemap, {"sitemaps": views.SITEMAPS}, name="sitemap"),
+]

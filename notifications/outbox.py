@@ -1,0 +1,263 @@
+"""The outbox: writing rows in the caller's transaction, and delivering them once.
+
+Life of a row: ``pending`` → (claimed by a worker) ``sending`` → ``sent``; a
+failure goes back to ``pending`` with a later ``next_attempt_at`` until the
+channel's attempt limit, then ``failed``. ``held`` rows wait for the daily
+digest and become ``digested``; ``skipped`` rows were never to be sent.
+
+At least once: after commit a task is queued; if the broker is down, or the
+message or the worker is lost, the sweeper re-queues the row. At most once per
+claim: a worker only sends after moving the row from ``pending`` to
+``sending`` with a conditional UPDATE, so a second copy of the task finds
+nothing to do. (An email already handed to the mail server when its worker
+dies before recording it is sent again: email has no exactly-once.)
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
+
+from .channels import Undeliverable, spec_for
+from .kinds import ESSENTIAL_KINDS
+from .models import Channel, Delivery, DeliveryStatus, EmailMode, Notification, NotificationPreference
+
+log = logging.getLogger(__name__)
+
+Status = DeliveryStatus
+
+
+@dataclass(frozen=True)
+class Message:
+    """What to tell someone: the inbox entry's content."""
+
+    kind: str
+    title: str
+    body: str = ""
+    url: str = ""
+    payload: dict[str, Any] = field(default_factory=dict)
+    essential: bool | None = None  # None: essential when its kind is
+
+
+def email_status(recipient, kind: str, essential: bool) -> tuple[str, str]:
+    """How the email for one notification goes out, from the recipient's preferences."""
+    if not recipient.email:
+        return Status.SKIPPED, "The recipient has no email address."
+    if essential:
+        return Status.PENDING, ""
+    pref = NotificationPreference.objects.filter(user=recipient).first()
+    if pref is None:
+        return Status.PENDING, ""
+    if kind in (pref.muted_kinds or []):
+        return Status.SKIPPED, "Muted by the recipient."
+    if pref.email_mode == EmailMode.DAILY_DIGEST:
+        return Status.HELD, ""
+    return Status.PENDING, ""
+
+
+def notify(
+    recipient,
+    message: Message,
+    *,
+    article=None,
+    event=None,
+    dedupe_key: str | None = None,
+    read: bool = False,
+) -> Notification | None:
+    """Write an inbox entry and its email outbox row in the caller's transaction.
+
+    With a ``dedupe_key`` this happens at most once for ever, whatever the
+    number of callers racing: the unique key decides. Returns None when the
+    key was already taken.
+    """
+    if dedupe_key and Notification.objects.filter(dedupe_key=dedupe_key).exists():
+        return None
+    essential = message.essential if message.essential is not None else message.kind in ESSENTIAL_KINDS
+    status, reason = email_status(recipient, message.kind, essential)
+    now = timezone.now()
+    try:
+        # A savepoint: losing the race for the key must not spoil the caller's transaction.
+        with transaction.atomic():
+            notification = Notification.objects.create(
+                recipient=recipient,
+                kind=message.kind,
+                article=article,
+                event=event,
+                title=message.title[:250],
+                body=message.body,
+                url=message.url,
+                payload=message.payload,
+                is_essential=essential,
+                created_at=now,
+                read_at=now if read else None,
+                dedupe_key=dedupe_key,
+            )
+            delivery = Delivery.objects.create(
+                channel=Channel.EMAIL,
+                notification=notification,
+                event=event,
+                status=status,
+                last_error=reason,
+                created_at=now,
+                next_attempt_at=now,
+                # Assume the after-commit enqueue works; it clears this if it does not.
+                queued_at=now if status == Status.PENDING else None,
+                dedupe_key=f"email:{dedupe_key}" if dedupe_key else None,
+            )
+    except IntegrityError:
+        if dedupe_key and Notification.objects.filter(dedupe_key=dedupe_key).exists():
+            return None
+        raise
+    if status == Status.PENDING:
+        enqueue_after_commit([delivery.pk])
+    return notification
+
+
+def enqueue_after_commit(delivery_ids: Iterable[int]) -> None:
+    ids = list(delivery_ids)
+    if ids:
+        # robust: a failure here must never turn a committed transition into an error page.
+        transaction.on_commit(functools.partial(enqueue, ids), robust=True)
+
+
+def enqueue(delivery_ids: Iterable[int], countdown: float | None = None) -> int:
+    """Hand the rows to the broker; returns how many were queued.
+
+    The broker being down is not an error for the caller: the rows stay
+    ``pending`` with ``queued_at`` cleared, and the sweeper queues them later.
+    """
+    from .tasks import deliver
+
+    ids = list(delivery_ids)
+    for index, pk in enumerate(ids):
+        try:
+            deliver.apply_async((pk,), countdown=countdown)
+        except Exception as exc:  # any broker failure: kombu, redis, socket, file system
+            unqueued = ids[index:]
+            log.warning(
+                "Broker unavailable (%s: %s); %d delivery row(s) left for the sweeper.",
+                exc.__class__.__name__,
+                exc,
+                len(unqueued),
+            )
+            Delivery.objects.filter(pk__in=unqueued, status=Status.PENDING).update(queued_at=None)
+            return index
+    return len(ids)
+
+
+def stuck_threshold() -> datetime.timedelta:
+    """How long a row may wait queued, or mid-send, before it is presumed lost."""
+    return datetime.timedelta(seconds=settings.VETTED.get("OUTBOX_STUCK_AFTER_SECONDS", 300))
+
+
+def deliver(delivery_id: int, *, now: datetime.datetime | None = None) -> str:
+    """Send one row if it is still to be sent. Returns what happened, for logs and tests."""
+    now = now or timezone.now()
+    # Pending and due; or mid-send for so long that its worker must have died (then this
+    # is the broker redelivering an unacknowledged task, or the sweeper's copy).
+    claimable = Q(status=Status.PENDING, next_attempt_at__lte=now + datetime.timedelta(seconds=1)) | Q(
+        status=Status.SENDING, claimed_at__lt=now - stuck_threshold()
+    )
+    claimed = Delivery.objects.filter(claimable, pk=delivery_id).update(
+        status=Status.SENDING, attempts=F("attempts") + 1, claimed_at=now
+    )
+    if not claimed:
+        return "not-claimed"  # sent already, in another worker's hands, or not due yet
+    delivery = Delivery.objects.select_related("notification__recipient").get(pk=delivery_id)
+    spec = None
+    try:
+        spec = spec_for(delivery.channel)
+        address = spec.send(delivery)
+    except Exception as exc:
+        return _record_failure(delivery, exc, permanent=isinstance(exc, Undeliverable) or spec is None)
+    # Also from pending: if the sweeper reset a slow send meanwhile, recording it now
+    # stops a second copy being sent.
+    Delivery.objects.filter(pk=delivery.pk, status__in=[Status.SENDING, Status.PENDING]).update(
+        status=Status.SENT, sent_at=timezone.now(), address=address[:500], last_error=""
+    )
+    return "sent"
+
+
+def _record_failure(delivery: Delivery, exc: Exception, *, permanent: bool) -> str:
+    error = f"{exc.__class__.__name__}: {exc}"[:2000]
+    policy = spec_for(delivery.channel).policy() if not permanent else None
+    mine = Delivery.objects.filter(pk=delivery.pk, status=Status.SENDING)
+    if policy is None or delivery.attempts >= policy.max_attempts:
+        mine.update(status=Status.FAILED, last_error=error)
+        log.error(
+            "Delivery %s failed for good after %s attempt(s): %s", delivery.pk, delivery.attempts, error
+        )
+        return "failed"
+    delay = policy.delay_after(delivery.attempts)
+    now = timezone.now()
+    next_at = now + datetime.timedelta(seconds=delay)
+    short = delay <= policy.max_countdown_seconds
+    mine.update(
+        status=Status.PENDING, last_error=error, next_attempt_at=next_at, queued_at=next_at if short else None
+    )
+    log.warning(
+        "Delivery %s attempt %s failed (%s); next try in %.0fs.", delivery.pk, delivery.attempts, error, delay
+    )
+    if short:
+        enqueue([delivery.pk], countdown=delay)
+    return "retry"
+
+
+def sweep(
+    *, now: datetime.datetime | None = None, stuck_after: datetime.timedelta | None = None, limit: int = 500
+) -> list[int]:
+    """Re-queue rows that should be moving and are not; returns their ids.
+
+    Picks ``pending`` rows that are due and were never queued (broker down,
+    long backoff) or were queued long ago (message lost), and ``sending``
+    rows claimed long ago (worker killed mid-send). Rows another sweeper has
+    locked are skipped, so two sweepers never take the same row.
+    """
+    now = now or timezone.now()
+    cutoff = now - (stuck_after if stuck_after is not None else stuck_threshold())
+    due = (
+        Q(status=Status.PENDING, next_attempt_at__lte=now)
+        & (Q(queued_at__isnull=True) | Q(queued_at__lt=cutoff))
+    ) | Q(status=Status.SENDING, claimed_at__lt=cutoff)
+    with transaction.atomic():
+        ids = list(
+            Delivery.objects.select_for_update(skip_locked=True)
+            .filter(due)
+            .order_by("next_attempt_at")
+            .values_list("pk", flat=True)[:limit]
+        )
+        if ids:
+            Delivery.objects.filter(pk__in=ids).update(status=Status.PENDING, queued_at=now)
+            enqueue_after_commit(ids)
+    if ids:
+        log.info("Sweeper re-queued %d delivery row(s).", len(ids))
+    return ids
+
+
+def retry(deliveries: QuerySet) -> int:
+    """Give failed (or waiting) rows a fresh set of attempts now: the admin's retry action.
+
+    Rows being sent are left alone (retrying them could send twice); the
+    sweeper takes care of those if their worker died.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        ids = list(
+            deliveries.select_for_update()
+            .filter(status__in=[Status.FAILED, Status.PENDING])
+            .values_list("pk", flat=True)
+        )
+        Delivery.objects.filter(pk__in=ids).update(
+            status=Status.PENDING, attempts=0, next_attempt_at=now, queued_at=now, claimed_at=None
+        )
+        enqueue_after_commit(ids)
+    return len(ids)

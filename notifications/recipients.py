@@ -1,0 +1,78 @@
+"""Who is who for an article: the people notifications and reminders go to."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.db.models import Q, QuerySet
+
+from articles.models import Article, ArticleVersion, Specialty
+
+from .models import StaffProfile
+
+MANAGE_PERMISSION = ("articles", "manage_articles")
+
+
+def managing_editors() -> QuerySet:
+    """Active users holding the manage permission, through a group or directly.
+
+    Superusers are not included just for being superusers: the admin account
+    would otherwise receive every message in the system.
+    """
+    User = get_user_model()
+    perm = Permission.objects.filter(
+        content_type__app_label=MANAGE_PERMISSION[0], codename=MANAGE_PERMISSION[1]
+    ).first()
+    if perm is None:
+        return User.objects.none()
+    holders = User.objects.filter(Q(groups__permissions=perm) | Q(user_permissions=perm)).values("pk")
+    return User.objects.filter(is_active=True, pk__in=holders)
+
+
+def managing_editors_for(specialty: Specialty | int) -> QuerySet:
+    """Managing editors of a specialty: those who chose it, and those who chose none (all)."""
+    specialty_id = specialty.pk if isinstance(specialty, Specialty) else specialty
+    limited = StaffProfile.objects.filter(specialties__isnull=False).values("user_id")
+    covering = StaffProfile.objects.filter(specialties__pk=specialty_id).values("user_id")
+    return managing_editors().filter(Q(pk__in=covering) | ~Q(pk__in=limited))
+
+
+def specialties_of(user) -> list[int] | None:
+    """The specialty ids a managing editor looks after, or None for all of them."""
+    ids = list(StaffProfile.objects.filter(user=user).values_list("specialties__pk", flat=True))
+    ids = [i for i in ids if i is not None]
+    return ids or None
+
+
+def reviewers_of_version(version: ArticleVersion | None) -> list:
+    """Board members who took on the review of this version (accepted or done)."""
+    if version is None:
+        return []
+    from reviews.models import AssignmentStatus, ReviewAssignment
+
+    rows = ReviewAssignment.objects.filter(
+        version=version, status__in=[AssignmentStatus.ACCEPTED, AssignmentStatus.COMPLETED]
+    ).select_related("reviewer__user")
+    return _unique_users(a.reviewer.user for a in rows)
+
+
+def previous_round_reviewers(article: Article, before_version: int) -> list:
+    """Who completed a review of the latest earlier version that was reviewed."""
+    from reviews.models import AssignmentStatus, ReviewAssignment
+
+    done = ReviewAssignment.objects.filter(
+        article=article, status=AssignmentStatus.COMPLETED, version__number__lt=before_version
+    )
+    last = done.order_by("-version__number").values_list("version__number", flat=True).first()
+    if last is None:
+        return []
+    return _unique_users(
+        a.reviewer.user for a in done.filter(version__number=last).select_related("reviewer__user")
+    )
+
+
+def _unique_users(users) -> list:
+    seen: dict[int, object] = {}
+    for user in users:
+        seen.setdefault(user.pk, user)
+    return list(seen.values())

@@ -1,0 +1,292 @@
+"""Who may review an article: eligibility (one rule set) and ranked suggestions.
+
+A board member is *not eligible* for an article when any of these holds, each
+reported as a :class:`Reason` with a code and a sentence a managing editor can act on:
+
+- ``inactive``: the membership or the user account is switched off;
+- ``not_reviewer``: the account lacks the reviewer permission (it could not act on the article);
+- ``credentials``: credentials never verified, or their expiry date has passed;
+- ``capacity``: open assignments (invited + accepted) already at ``max_open_assignments``;
+- ``conflict``: a standing conflict of interest that is still running (no ``ended_on``, or
+  ending today or later) naming this article, or naming as ``author`` the article's owner or
+  anyone who wrote or edited one of its versions, or a ``topic``/sponsor whose text appears as
+  whole words (case-insensitive) in the article's title or the title or summary of the version
+  to review;
+- ``own_work``: four-eyes rule: the member owns the article, or is the author or last editor of
+  any of its versions;
+- ``already_assigned``: already holds an open assignment on the version to review.
+
+:func:`suggest_reviewers` ranks the eligible members (specialty match first, then fewest open
+assignments, then fastest recent turnaround) and lists the others with their reasons;
+``reviews.assignments.assign_reviewer`` refuses an ineligible member with the same reasons.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from articles.errors import DomainError
+from articles.models import Article, ArticleVersion
+
+from .models import OPEN_ASSIGNMENT_STATUSES, AssignmentStatus, BoardMember, ConflictKind, ReviewAssignment
+
+REVIEW_PERMISSION = "articles.review_article"
+# Turnaround is the median accept -> complete time over this many latest reviews of the last year.
+TURNAROUND_SAMPLE = 10
+TURNAROUND_WINDOW = datetime.timedelta(days=365)
+
+
+@dataclass(frozen=True)
+class Reason:
+    code: str
+    message: str
+
+
+class ReviewerNotEligible(DomainError):
+    code = "reviewer_not_eligible"
+    http_status = 409
+
+    def __init__(self, member: BoardMember, reasons: list[Reason]) -> None:
+        super().__init__(
+            f"{member.display_name} cannot review this article: " + " ".join(r.message for r in reasons),
+            fields={"reviewer": [r.message for r in reasons]},
+        )
+        self.reasons = reasons
+
+
+@dataclass
+class Suggestion:
+    member: BoardMember
+    specialty_match: bool
+    open_assignments: int
+    median_turnaround: datetime.timedelta | None
+
+
+@dataclass
+class Exclusion:
+    member: BoardMember
+    reasons: list[Reason]
+
+    @property
+    def codes(self) -> set[str]:
+        return {r.code for r in self.reasons}
+
+
+class Suggestions(NamedTuple):
+    eligible: list[Suggestion]  # ranked, best first
+    excluded: list[Exclusion]
+
+
+@dataclass(frozen=True)
+class _ArticleFacts:
+    article: Article
+    version: ArticleVersion | None
+    writer_ids: frozenset[int]
+    topic_text: str
+    assigned_member_ids: frozenset[int]
+
+
+def version_under_review(article: Article) -> ArticleVersion | None:
+    """The latest submitted (frozen) version: the one reviewers read now."""
+    return article.versions.filter(frozen_at__isnull=False).order_by("-number").first()
+
+
+def _facts(article: Article) -> _ArticleFacts:
+    version = version_under_review(article)
+    writers = {article.owner_id}
+    for author_id, editor_id in article.versions.values_list("author_id", "last_edited_by_id"):
+        writers.update({author_id, editor_id})
+    writers.discard(None)
+    topic_text = " ".join([article.title] + ([version.title, version.summary] if version is not None else []))
+    assigned = (
+        ReviewAssignment.objects.filter(version=version, status__in=OPEN_ASSIGNMENT_STATUSES).values_list(
+            "reviewer_id", flat=True
+        )
+        if version is not None
+        else []
+    )
+    return _ArticleFacts(article, version, frozenset(writers), topic_text, frozenset(assigned))
+
+
+def _topic_mentioned(topic: str, text: str) -> bool:
+    topic = topic.strip()
+    return bool(topic) and re.search(rf"(?<!\w){re.escape(topic)}(?!\w)", text, re.IGNORECASE) is not None
+
+
+def _conflict_reasons(member: BoardMember, facts: _ArticleFacts, today: datetime.date) -> list[Reason]:
+    reasons = []
+    for conflict in member.conflicts.all():
+        if conflict.declared_on > today or (conflict.ended_on is not None and conflict.ended_on < today):
+            continue
+        since = f"(declared {conflict.declared_on:%Y-%m-%d})"
+        if conflict.kind == ConflictKind.ARTICLE and conflict.article_id == facts.article.pk:
+            reasons.append(
+                Reason("conflict", f"They declared a conflict of interest with this article {since}.")
+            )
+        elif conflict.kind == ConflictKind.AUTHOR and conflict.author_id in facts.writer_ids:
+            reasons.append(
+                Reason(
+                    "conflict",
+                    f"They declared a conflict of interest with {conflict.author.get_username()}, "
+                    f"who owns or wrote this article {since}.",
+                )
+            )
+        elif conflict.kind == ConflictKind.TOPIC and _topic_mentioned(conflict.topic, facts.topic_text):
+            reasons.append(
+                Reason(
+                    "conflict",
+                    f'They declared a conflict of interest on "{conflict.topic}", '
+                    f"which this article's title or summary names {since}.",
+                )
+            )
+    return reasons
+
+
+def _reasons(
+    member: BoardMember, facts: _ArticleFacts, *, open_count: int, can_review: bool, today: datetime.date
+) -> list[Reason]:
+    """The one place the eligibility rules live; see the module docstring."""
+    reasons: list[Reason] = []
+    if not member.is_active:
+        reasons.append(Reason("inactive", "They are not an active board member."))
+    elif not member.user.is_active:
+        reasons.append(Reason("inactive", "Their user account is deactivated."))
+    if not can_review:
+        reasons.append(Reason("not_reviewer", "Their account does not have the reviewer role."))
+    if member.credentials_verified_at is None or member.credentials_expire_on is None:
+        reasons.append(
+            Reason("credentials", "Their credentials have not been verified (with an expiry date) yet.")
+        )
+    elif not member.credentials_current(today):
+        reasons.append(
+            Reason(
+                "credentials",
+                f"Their credentials lapsed on {member.credentials_expire_on:%Y-%m-%d}; "
+                "a managing editor must verify them again.",
+            )
+        )
+    if open_count >= member.max_open_assignments:
+        reasons.append(
+            Reason(
+                "capacity",
+                f"They already have {open_count} open assignment{'s' if open_count != 1 else ''}, "
+                f"the most they take on at once ({member.max_open_assignments}).",
+            )
+        )
+    reasons.extend(_conflict_reasons(member, facts, today))
+    if member.user_id == facts.article.owner_id:
+        reasons.append(Reason("own_work", "They own this article, and nobody reviews their own work."))
+    elif member.user_id in facts.writer_ids:
+        reasons.append(
+            Reason(
+                "own_work",
+                "They wrote or edited a version of this article, and nobody reviews their own work.",
+            )
+        )
+    if member.pk in facts.assigned_member_ids:
+        number = facts.version.number if facts.version else "?"
+        reasons.append(Reason("already_assigned", f"They are already assigned to version {number}."))
+    return reasons
+
+
+def open_assignment_count(member: BoardMember) -> int:
+    return member.assignments.filter(status__in=OPEN_ASSIGNMENT_STATUSES).count()
+
+
+def ineligibility_reasons(member: BoardMember, article: Article) -> list[Reason]:
+    """Why ``member`` may not review ``article`` now; an empty list means they may."""
+    return _reasons(
+        member,
+        _facts(article),
+        open_count=open_assignment_count(member),
+        can_review=member.user.has_perm(REVIEW_PERMISSION),
+        today=timezone.localdate(),
+    )
+
+
+def check_eligible(member: BoardMember, article: Article) -> None:
+    """Raise :class:`ReviewerNotEligible` with every reason, if there is any."""
+    reasons = ineligibility_reasons(member, article)
+    if reasons:
+        raise ReviewerNotEligible(member, reasons)
+
+
+def recent_turnarounds(member_ids) -> dict[int, datetime.timedelta]:
+    """Median accept -> complete time of each member's latest completed reviews of the last year."""
+    since = timezone.now() - TURNAROUND_WINDOW
+    durations: dict[int, list[float]] = defaultdict(list)
+    rows = (
+        ReviewAssignment.objects.filter(
+            reviewer_id__in=member_ids,
+            status=AssignmentStatus.COMPLETED,
+            completed_at__gte=since,
+            accepted_at__isnull=False,
+        )
+        .order_by("-completed_at")
+        .values_list("reviewer_id", "accepted_at", "completed_at")
+    )
+    for member_id, accepted_at, completed_at in rows:
+        if len(durations[member_id]) < TURNAROUND_SAMPLE:
+            durations[member_id].append((completed_at - accepted_at).total_seconds())
+    return {
+        member_id: datetime.timedelta(seconds=statistics.median(seconds))
+        for member_id, seconds in durations.items()
+    }
+
+
+def suggest_reviewers(article: Article) -> Suggestions:
+    """Every board member, split into ranked suggestions and exclusions with their reasons.
+
+    Ranking: members covering the article's specialty first, then fewest open
+    assignments, then fastest recent turnaround (members with none yet after
+    those with one), then name.
+    """
+    facts = _facts(article)
+    today = timezone.localdate()
+    members = list(
+        BoardMember.objects.select_related("user")
+        .prefetch_related("specialties", "conflicts__author")
+        .annotate(open_count=Count("assignments", filter=Q(assignments__status__in=OPEN_ASSIGNMENT_STATUSES)))
+    )
+    reviewers = set(
+        get_user_model()
+        .objects.with_perm(REVIEW_PERMISSION, include_superusers=True)
+        .filter(pk__in=[m.user_id for m in members])
+        .values_list("pk", flat=True)
+    )
+    turnarounds = recent_turnarounds([m.pk for m in members])
+    result = Suggestions(eligible=[], excluded=[])
+    for member in members:
+        reasons = _reasons(
+            member, facts, open_count=member.open_count, can_review=member.user_id in reviewers, today=today
+        )
+        if reasons:
+            result.excluded.append(Exclusion(member, reasons))
+            continue
+        result.eligible.append(
+            Suggestion(
+                member=member,
+                specialty_match=any(s.pk == article.specialty_id for s in member.specialties.all()),
+                open_assignments=member.open_count,
+                median_turnaround=turnarounds.get(member.pk),
+            )
+        )
+    result.eligible.sort(
+        key=lambda s: (
+            not s.specialty_match,
+            s.open_assignments,
+            s.median_turnaround is None,
+            s.median_turnaround or datetime.timedelta(0),
+            s.member.display_name,
+        )
+    )
+    return result

@@ -1,0 +1,210 @@
+"""The managing editor's queue and the reviewer's desk, as django-filter FilterSets.
+
+What makes a row belong to a queue tab is defined once here (``TAB_CONDITIONS``
+over the annotations of :func:`queue_articles`), so the listed rows and the
+counts on the tabs can never disagree.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+import django_filters
+from django import forms
+from django.conf import settings
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from articles.models import Article, ArticleState, ArticleVersion, Specialty
+
+from .models import OPEN_ASSIGNMENT_STATUSES, AssignmentStatus, ReviewAssignment
+
+S = ArticleState
+
+
+def overdue_assignment_q(now: datetime.datetime) -> Q:
+    """An accepted review past its due date, or an invitation still unanswered past its respond-by."""
+    return Q(status=AssignmentStatus.ACCEPTED, due_at__lt=now) | Q(
+        status=AssignmentStatus.INVITED, respond_by__lt=now
+    )
+
+
+def rereview_horizon(today: datetime.date | None = None) -> datetime.date:
+    """Articles whose next review is due on or before this day are listed as re-review due."""
+    today = today or timezone.localdate()
+    return today + datetime.timedelta(days=settings.VETTED.get("REREVIEW_NOTICE_DAYS", 30))
+
+
+def queue_articles(now: datetime.datetime | None = None) -> QuerySet[Article]:
+    """Every article with what the queue shows about it, in a fixed number of queries."""
+    from notifications.models import RereviewFlag
+
+    now = now or timezone.now()
+    assignments = ReviewAssignment.objects.filter(article=OuterRef("pk"))
+    open_flags = RereviewFlag.objects.filter(resolved_at__isnull=True)
+    submitted = ArticleVersion.objects.filter(article=OuterRef("pk"), frozen_at__isnull=False).order_by(
+        "-number"
+    )
+    open_assignments = ReviewAssignment.objects.filter(status__in=OPEN_ASSIGNMENT_STATUSES).select_related(
+        "reviewer"
+    )
+    return (
+        Article.objects.select_related("specialty", "owner", "published_version")
+        .annotate(
+            # The version reviewers read now: the latest submitted one.
+            submitted_number=Subquery(submitted.values("number")[:1]),
+            submitted_at=Subquery(submitted.values("frozen_at")[:1]),
+            has_open_assignment=Exists(assignments.filter(status__in=OPEN_ASSIGNMENT_STATUSES)),
+            is_overdue=Exists(assignments.filter(overdue_assignment_q(now))),
+            has_open_flag=Exists(open_flags.filter(article=OuterRef("pk"))),
+        )
+        .prefetch_related(
+            Prefetch(
+                "assignments",
+                queryset=open_assignments.annotate(
+                    is_overdue=ExpressionWrapper(overdue_assignment_q(now), output_field=BooleanField())
+                ).order_by("invited_at", "pk"),
+                to_attr="open_assignments",
+            ),
+            Prefetch(
+                "rereview_flags",
+                queryset=open_flags.order_by("created_at"),
+                to_attr="open_flags",
+            ),
+        )
+    )
+
+
+def _tab_conditions(today: datetime.date) -> dict[str, Q]:
+    return {
+        # Nobody is (still) on it: just submitted, or every invitation declined, expired or cancelled.
+        "unassigned": Q(state=S.SUBMITTED) | Q(state=S.UNDER_REVIEW, has_open_assignment=False),
+        "in_review": Q(state=S.UNDER_REVIEW, has_open_assignment=True),
+        "overdue": Q(is_overdue=True),
+        "approved": Q(state=S.APPROVED),
+        "rereview": Q(published_version__isnull=False)
+        & ~Q(state=S.ARCHIVED)
+        & (Q(next_review_due__lte=rereview_horizon(today)) | Q(has_open_flag=True)),
+    }
+
+
+TABS: list[tuple[str, str]] = [
+    ("unassigned", "Submitted, unassigned"),
+    ("in_review", "In review"),
+    ("overdue", "Overdue"),
+    ("approved", "Approved, awaiting publication"),
+    ("rereview", "Re-review due"),
+]
+DEFAULT_TAB = "unassigned"
+# Oldest waiting first; re-reviews by the date they fall due.
+TAB_ORDER: dict[str, list] = {
+    "rereview": [F("next_review_due").asc(nulls_first=True), "pk"],
+}
+DEFAULT_ORDER = ["updated_at", "pk"]
+
+
+def _search(queryset: QuerySet, value: str) -> QuerySet:
+    for word in value.split()[:8]:
+        queryset = queryset.filter(Q(title__icontains=word) | Q(slug__icontains=word))
+    return queryset
+
+
+class QueueFilter(django_filters.FilterSet):
+    """Filters over :func:`queue_articles`: one tab, a specialty, words of the title."""
+
+    tab = django_filters.ChoiceFilter(
+        label="Queue", choices=TABS, method="filter_tab", empty_label=None, widget=forms.HiddenInput
+    )
+    specialty = django_filters.ModelChoiceFilter(
+        label="Specialty",
+        queryset=Specialty.objects.order_by("name"),
+        to_field_name="slug",
+        empty_label="All specialties",
+    )
+    q = django_filters.CharFilter(
+        label="Search titles", method="filter_q", widget=forms.TextInput(attrs={"type": "search"})
+    )
+
+    def __init__(self, data=None, *args, **kwargs):
+        # No tab, or an unknown one: the default tab, never every article at once.
+        if data is not None and data.get("tab") not in dict(TABS):
+            data = data.copy()
+            data["tab"] = DEFAULT_TAB
+        super().__init__(data, *args, **kwargs)
+        self.today = timezone.localdate()
+
+    @property
+    def current_tab(self) -> str:
+        tab = self.data.get("tab") if self.data is not None else None
+        return tab if tab in dict(TABS) else DEFAULT_TAB
+
+    def filter_tab(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(_tab_conditions(self.today)[value]).order_by(
+            *TAB_ORDER.get(value, DEFAULT_ORDER)
+        )
+
+    def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return _search(queryset, value)
+
+    def tab_counts(self) -> dict[str, int]:
+        """How many rows each tab holds under the other filters (one query)."""
+        queryset = self.queryset.all()
+        if self.is_bound:
+            self.errors  # noqa: B018 (validates the form, filling cleaned_data)
+            for name, value in self.form.cleaned_data.items():
+                if name != "tab":
+                    queryset = self.filters[name].filter(queryset, value)
+        conditions = _tab_conditions(self.today)
+        counts = queryset.order_by().aggregate(
+            **{tab: Count("pk", filter=conditions[tab]) for tab, _label in TABS}
+        )
+        return {tab: counts[tab] for tab, _label in TABS}
+
+
+# --- the reviewer's desk ----------------------------------------------------------------------
+
+HISTORY_STATUSES = [
+    (AssignmentStatus.COMPLETED, "Completed"),
+    (AssignmentStatus.DECLINED, "Declined"),
+    (AssignmentStatus.CANCELLED, "Cancelled"),
+    (AssignmentStatus.EXPIRED, "Expired"),
+]
+
+
+def reviewer_assignments(user, now: datetime.datetime | None = None) -> QuerySet[ReviewAssignment]:
+    """Every assignment of ``user``'s board membership, with an ``is_overdue`` flag."""
+    now = now or timezone.now()
+    return (
+        ReviewAssignment.objects.filter(reviewer__user=user)
+        .select_related("article__specialty", "version")
+        .annotate(
+            is_overdue=ExpressionWrapper(overdue_assignment_q(now), output_field=BooleanField()),
+            closed_at=Coalesce("completed_at", "declined_at", "cancelled_at", "expired_at", "invited_at"),
+        )
+    )
+
+
+class ReviewerHistoryFilter(django_filters.FilterSet):
+    """The reviewer's closed assignments: by how they ended, and words of the title."""
+
+    status = django_filters.ChoiceFilter(label="Outcome", choices=HISTORY_STATUSES, empty_label="Any outcome")
+    q = django_filters.CharFilter(
+        label="Search titles", method="filter_q", widget=forms.TextInput(attrs={"type": "search"})
+    )
+
+    def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        for word in value.split()[:8]:
+            queryset = queryset.filter(article__title__icontains=word)
+        return queryset

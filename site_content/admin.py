@@ -1,0 +1,107 @@
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+
+from .feedback import set_feedback_status
+from .models import EditorialPolicy, Feedback, SiteSettings
+
+
+@admin.register(EditorialPolicy)
+class EditorialPolicyAdmin(admin.ModelAdmin):
+    """Managing editors add a new edition; earlier editions stay as they were published."""
+
+    list_display = ["published_at", "change_note", "created_by"]
+    fields = ["body", "change_note", "published_at", "created_by"]
+    readonly_fields = ["created_by"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None:
+            return self.fields
+        return self.readonly_fields
+
+    def get_changeform_initial_data(self, request):
+        # Start the new edition from the current text: editors change it, not retype it.
+        initial = super().get_changeform_initial_data(request)
+        latest = EditorialPolicy.objects.first()
+        if latest is not None:
+            initial.setdefault("body", latest.body)
+        return initial
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+            super().save_model(request, obj, form, change)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SiteSettings)
+class SiteSettingsAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "show_pending_versions", "updated_at"]
+    fields = ["show_pending_versions", "updated_at"]
+    readonly_fields = ["updated_at"]
+
+    def has_add_permission(self, request):
+        return False  # the one row is made on first use
+
+    def changelist_view(self, request, extra_context=None):
+        # A list of one row is noise: go straight to it.
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        site_settings, _ = SiteSettings.objects.get_or_create(pk=SiteSettings.SINGLETON_PK)
+        return redirect("admin:site_content_sitesettings_change", site_settings.pk)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Feedback)
+class FeedbackAdmin(admin.ModelAdmin):
+    """The queue editors work through: new → acknowledged → corrected, or dismissed with a reason."""
+
+    list_display = ["created_at", "article", "version_number", "kind", "status", "audience"]
+    list_filter = ["status", "kind", "audience"]
+    search_fields = ["article__title", "article__slug", "message", "email"]
+    list_select_related = ["article", "version"]
+    date_hierarchy = "created_at"
+    fields = [
+        "article",
+        "version",
+        "audience",
+        "kind",
+        "message",
+        "email",
+        "created_at",
+        "status",
+        "dismissal_reason",
+        "handled_by",
+        "handled_at",
+    ]
+    readonly_fields = [
+        "article",
+        "version",
+        "audience",
+        "kind",
+        "message",
+        "email",
+        "created_at",
+        "handled_by",
+        "handled_at",
+    ]
+
+    @admin.display(description="version", ordering="version__number")
+    def version_number(self, obj: Feedback) -> int:
+        return obj.version.number
+
+    def has_add_permission(self, request):
+        return False  # feedback comes from readers only
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        if {"status", "dismissal_reason"} & set(form.changed_data):
+            set_feedback_status(obj, obj.status, by=request.user, reason=obj.dismissal_reason)
+        else:
+            super().save_model(request, obj, form, change)

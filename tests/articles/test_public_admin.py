@@ -1,0 +1,95 @@
+"""The admin pages managing editors use for the public site: policy, site settings, feedback queue."""
+
+import datetime
+
+import pytest
+
+from site_content.feedback import submit_feedback
+from site_content.models import EditorialPolicy, Feedback, SiteSettings
+from site_content.switches import current_site_settings
+from tests.articles.public_setup import publish_article, reviewer
+from tests.factories import make_user
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
+
+
+@pytest.fixture
+def admin_client(client, db):
+    user = make_user("boss", is_staff=True, is_superuser=True)
+    client.force_login(user)
+    client.user = user
+    return client
+
+
+@pytest.fixture
+def feedback(editor, managing):
+    article = publish_article(editor, managing, [reviewer("signer")])
+    return submit_feedback(article=article, version=article.published_version, kind="problem", message="Typo")
+
+
+def test_dismissing_in_the_admin_needs_a_reason_and_records_who(admin_client, feedback):
+    url = f"/admin/site_content/feedback/{feedback.pk}/change/"
+    response = admin_client.post(url, {"status": "dismissed", "dismissal_reason": ""})
+    assert response.status_code == 200
+    assert "Say why this feedback is dismissed." in response.content.decode()
+    response = admin_client.post(url, {"status": "dismissed", "dismissal_reason": "Not an error."})
+    assert response.status_code == 302
+    feedback.refresh_from_db()
+    assert (feedback.status, feedback.dismissal_reason, feedback.handled_by) == (
+        "dismissed",
+        "Not an error.",
+        admin_client.user,
+    )
+
+
+def test_policy_editions_are_added_and_earlier_ones_kept(admin_client):
+    first = EditorialPolicy.objects.create(
+        body="First edition", published_at=datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC)
+    )
+    response = admin_client.get("/admin/site_content/editorialpolicy/add/")
+    assert "First edition" in response.content.decode()  # a new edition starts from the current text
+    response = admin_client.post(
+        "/admin/site_content/editorialpolicy/add/",
+        {
+            "body": "Second edition",
+            "change_note": "Clarified",
+            "published_at_0": "2025-01-01",
+            "published_at_1": "00:00",
+        },
+    )
+    assert response.status_code == 302
+    latest = EditorialPolicy.objects.first()
+    assert latest.body == "Second edition" and latest.created_by == admin_client.user
+    admin_client.post(f"/admin/site_content/editorialpolicy/{first.pk}/change/", {"body": "Rewritten"})
+    first.refresh_from_db()
+    assert first.body == "First edition"
+
+
+def test_site_settings_is_a_single_row_and_saving_it_applies_at_once(admin_client):
+    assert current_site_settings().show_pending_versions is False
+    response = admin_client.post(
+        "/admin/site_content/sitesettings/1/change/", {"show_pending_versions": "on"}
+    )
+    assert response.status_code == 302
+    assert current_site_settings().show_pending_versions is True
+    assert admin_client.get("/admin/site_content/sitesettings/add/").status_code == 403
+    assert SiteSettings.objects.count() == 1
+
+
+def test_feedback_cannot_be_added_or_deleted_in_the_admin(admin_client, feedback):
+    assert admin_client.get("/admin/site_content/feedback/add/").status_code == 403
+    admin_client.post(f"/admin/site_content/feedback/{feedback.pk}/delete/", {"post": "yes"})
+    assert Feedback.objects.filter(pk=feedback.pk).exists()
+
+
+def test_managing_editors_edit_the_policy_and_settings_and_editors_work_the_feedback_queue(client, feedback):
+    from accounts.roles import EDITOR, MANAGING_EDITOR
+
+    client.force_login(make_user("chief", MANAGING_EDITOR, is_staff=True))
+    assert client.get("/admin/site_content/editorialpolicy/add/").status_code == 200
+    assert client.get("/admin/site_content/sitesettings/", follow=True).status_code == 200
+    assert SiteSettings.objects.filter(pk=1).exists()
+    assert client.get(f"/admin/site_content/feedback/{feedback.pk}/change/").status_code == 200
+    client.force_login(make_user("writer", EDITOR, is_staff=True))
+    assert client.get(f"/admin/site_content/feedback/{feedback.pk}/change/").status_code == 200
+    assert client.get("/admin/site_content/editorialpolicy/add/").status_code == 403

@@ -1,0 +1,273 @@
+"""The audit trail: hash-chained, append-only, verifiable, and safe under concurrent writers."""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from io import StringIO
+
+import pytest
+from django.core.management import call_command, execute_from_command_line
+from django.core.management.base import CommandError
+from django.db import DatabaseError, connection, transaction
+
+from accounts.roles import EDITOR, MANAGING_EDITOR, REVIEWER
+from articles.models import Article, ArticleState
+from audit.chain import RequestInfo, record, verify_chain
+from audit.models import AuditEvent, AuditTrailIsAppendOnly
+from reviews.workflow import Action, TransitionNotAllowed, perform
+from tests.factories import approve_directly, make_article, make_user, submit
+
+
+@pytest.fixture
+def editor(db):
+    return make_user("editor", EDITOR)
+
+
+@pytest.fixture
+def chain(editor):
+    """A short real chain: an article created, saved and submitted."""
+    submit(make_article(editor), editor)
+    assert AuditEvent.objects.count() >= 2
+    return list(AuditEvent.objects.order_by("seq"))
+
+
+# Without PostgreSQL's trigger, raw SQL is the way around the model's refusal (the postgres tests
+# below tamper with the trigger disabled).
+no_trigger = pytest.mark.skipif(connection.vendor == "postgresql", reason="the trigger refuses raw SQL")
+
+
+def _verify() -> str:
+    out = StringIO()
+    call_command("verify_audit", stdout=out)
+    return out.getvalue()
+
+
+def _tamper_with_sql(sql: str, params: list) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def _check_deferred_constraints_now() -> None:
+    # PostgreSQL will not ALTER or TRUNCATE a table with deferred foreign-key checks still
+    # pending in this transaction (the events the test just wrote); run them first.
+    _tamper_with_sql("SET CONSTRAINTS ALL IMMEDIATE", [])
+
+
+# --- the chain ---------------------------------------------------------------------------------
+
+
+def test_each_event_links_to_the_one_before(chain):
+    assert [e.seq for e in chain] == list(range(1, len(chain) + 1))
+    assert chain[0].prev_hash == AuditEvent.GENESIS_HASH
+    for previous, event in itertools.pairwise(chain):
+        assert event.prev_hash == previous.hash
+
+
+def test_verify_audit_passes_on_a_clean_chain_and_prints_the_count(chain):
+    assert f"Checked {len(chain)} audit events: the chain is intact." in _verify()
+
+
+def test_verify_audit_passes_on_an_empty_chain(db):
+    assert "Checked 0 audit events" in _verify()
+
+
+@no_trigger
+def test_verify_audit_fails_naming_the_first_event_changed_behind_the_models_back(chain):
+    target = chain[1]
+    _tamper_with_sql("UPDATE audit_auditevent SET actor_label = %s WHERE id = %s", ["mallory", target.pk])
+
+    with pytest.raises(CommandError, match=f"broken at event #{target.seq}") as failed:
+        _verify()
+    assert failed.value.returncode != 0
+    assert "does not match its hash" in str(failed.value)
+
+
+@no_trigger
+def test_manage_py_verify_audit_exits_non_zero_on_a_tampered_chain(chain, capsys):
+    _tamper_with_sql("UPDATE audit_auditevent SET action = %s WHERE id = %s", ["forged", chain[0].pk])
+
+    with pytest.raises(SystemExit) as exited:
+        execute_from_command_line(["manage.py", "verify_audit"])
+
+    assert exited.value.code == 1
+    assert f"broken at event #{chain[0].seq}" in capsys.readouterr().err
+
+
+@no_trigger
+def test_verify_audit_notices_a_removed_event(chain):
+    _tamper_with_sql("DELETE FROM audit_auditevent WHERE id = %s", [chain[0].pk])
+    with pytest.raises(CommandError, match=f"broken at event #{chain[1].seq}"):
+        _verify()
+
+
+@no_trigger
+def test_verify_audit_notices_events_removed_from_the_end(chain):
+    _tamper_with_sql("DELETE FROM audit_auditevent WHERE id = %s", [chain[-1].pk])
+    with pytest.raises(CommandError, match=f"broken at event #{chain[-2].seq}.*later ones are missing"):
+        _verify()
+
+
+def test_an_ipv6_address_is_hashed_as_the_database_stores_it(db):
+    event = record("test.ip", request_info=RequestInfo(ip_address="2001:0db8:0000:0000:0000:0000:0000:0001"))
+    assert AuditEvent.objects.get(pk=event.pk).ip_address == "2001:db8::1"
+    assert verify_chain().ok
+
+
+def test_the_model_refuses_to_change_or_delete_an_event(chain):
+    event = chain[0]
+    event.actor_label = "someone else"
+    with pytest.raises(AuditTrailIsAppendOnly):
+        event.save()
+    with pytest.raises(AuditTrailIsAppendOnly):
+        event.delete()
+    assert AuditEvent.objects.get(pk=event.pk).actor_label == "editor"
+
+
+def test_the_queryset_refuses_update_bulk_update_and_delete(chain):
+    with pytest.raises(AuditTrailIsAppendOnly):
+        AuditEvent.objects.filter(pk=chain[0].pk).update(action="rewritten")
+    with pytest.raises(AuditTrailIsAppendOnly):
+        AuditEvent.objects.bulk_update(chain[:1], ["action"])
+    with pytest.raises(AuditTrailIsAppendOnly):
+        AuditEvent.objects.all().delete()
+    assert AuditEvent.objects.count() == len(chain)
+    assert verify_chain().ok
+
+
+# --- PostgreSQL: the trigger -------------------------------------------------------------------
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE audit_auditevent SET actor_label = 'mallory'",
+        "DELETE FROM audit_auditevent",
+    ],
+)
+def test_the_trigger_refuses_update_and_delete(chain, sql):
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        _tamper_with_sql(sql, [])
+    assert AuditEvent.objects.count() == len(chain)
+    assert verify_chain().ok
+
+
+@pytest.mark.postgres
+def test_the_trigger_refuses_truncate(chain):
+    with transaction.atomic():
+        # The test suite switches TRUNCATE on for its own table flushes (tests/conftest.py);
+        # SET LOCAL turns it off again until this test's transaction ends.
+        _tamper_with_sql("SET LOCAL vetted.allow_audit_truncate = 'off'", [])
+        _check_deferred_constraints_now()
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+            _tamper_with_sql("TRUNCATE audit_auditevent CASCADE", [])
+    assert AuditEvent.objects.count() == len(chain)
+
+
+@pytest.mark.postgres
+def test_verify_audit_fails_naming_an_event_tampered_with_the_trigger_disabled(chain):
+    target = chain[1]
+    _check_deferred_constraints_now()
+    _tamper_with_sql("ALTER TABLE audit_auditevent DISABLE TRIGGER audit_event_append_only", [])
+    try:
+        _tamper_with_sql(
+            "UPDATE audit_auditevent SET payload = %s::jsonb WHERE id = %s", ['{"forged": true}', target.pk]
+        )
+    finally:
+        _tamper_with_sql("ALTER TABLE audit_auditevent ENABLE TRIGGER audit_event_append_only", [])
+
+    with pytest.raises(CommandError, match=f"broken at event #{target.seq} \\(id {target.pk}"):
+        _verify()
+
+
+# --- PostgreSQL: concurrent writers ------------------------------------------------------------
+
+
+def _race(*calls) -> list[object]:
+    """Run the calls at the same moment, each in its own thread and connection; return result or error."""
+    barrier = threading.Barrier(len(calls))
+    outcomes: list[object] = [None] * len(calls)
+
+    def run(index: int, call) -> None:
+        try:
+            barrier.wait(timeout=10)
+            outcomes[index] = call()
+        except Exception as exc:
+            outcomes[index] = exc
+        finally:
+            connection.close()  # each thread has its own connection: close it, or the test DB stays busy
+
+    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not any(thread.is_alive() for thread in threads), "a thread never finished"
+    return outcomes
+
+
+def _one_success_one_refusal(outcomes: list[object]) -> None:
+    refusals = [o for o in outcomes if isinstance(o, Exception)]
+    assert len(refusals) == 1, outcomes
+    assert isinstance(refusals[0], TransitionNotAllowed), repr(refusals[0])
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_submits_give_one_success_and_one_clear_refusal():
+    editor = make_user("editor", EDITOR)
+    article = make_article(editor)
+
+    outcomes = _race(
+        lambda: perform(article.pk, Action.SUBMIT, editor),
+        lambda: perform(article.pk, Action.SUBMIT, editor),
+    )
+
+    _one_success_one_refusal(outcomes)
+    assert "is 'Submitted'" in next(o for o in outcomes if isinstance(o, Exception)).message
+    assert Article.objects.get(pk=article.pk).state == ArticleState.SUBMITTED
+    assert AuditEvent.objects.filter(action="article.submit", article_id=article.pk).count() == 1
+    assert verify_chain().ok
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_publishes_give_one_success_and_one_clear_refusal():
+    editor = make_user("editor", EDITOR)
+    managing = make_user("managing", MANAGING_EDITOR)
+    submitted = submit(make_article(editor), editor)
+    article = approve_directly(submitted, make_user("reviewer", REVIEWER), managing)
+
+    outcomes = _race(
+        lambda: perform(article.pk, Action.PUBLISH, editor),
+        lambda: perform(article.pk, Action.PUBLISH, managing),
+    )
+
+    _one_success_one_refusal(outcomes)
+    article.refresh_from_db()
+    assert article.state == ArticleState.PUBLISHED
+    assert article.published_version.number == 1
+    assert AuditEvent.objects.filter(action="article.publish", article_id=article.pk).count() == 1
+    assert verify_chain().ok
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_audit_writes_never_share_a_predecessor():
+    writers, events_each = 6, 5
+
+    def write_many(n: int):
+        for i in range(events_each):
+            with transaction.atomic():
+                record("test.concurrent", target_type="writer", target_id=str(n), payload={"i": i})
+        return n
+
+    outcomes = _race(*[lambda n=n: write_many(n) for n in range(writers)])
+
+    assert outcomes == list(range(writers))
+    events = list(AuditEvent.objects.order_by("seq"))
+    assert len(events) == writers * events_each
+    assert len({e.prev_hash for e in events}) == len(events)
+    assert [e.seq for e in events] == list(range(1, len(events) + 1))
+    assert verify_chain().ok

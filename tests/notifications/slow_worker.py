@@ -1,0 +1,26 @@
+"""The Celery app with an email sender that pauses before sending, so that a test
+can kill the worker between claiming a row and sending it. Used only by tests:
+``celery -A tests.notifications.slow_worker worker``."""
+
+import os
+import time
+
+import django
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+django.setup()
+
+from config.celery import app  # noqa: E402
+from notifications import channels  # noqa: E402
+
+_real = channels.CHANNELS[channels.Channel.EMAIL]
+
+
+def _slow_send(delivery):
+    time.sleep(float(os.environ.get("SLOW_SEND_SECONDS", "60")))
+    return _real.send(delivery)
+
+
+channels.register(channels.Channel.EMAIL, _slow_send, _real.policy)
+
+__all__ = ["app"]
