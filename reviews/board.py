@@ -19,6 +19,11 @@ reported as a :class:`Reason` with a code and a sentence a managing editor can a
 :func:`suggest_reviewers` ranks the eligible members (specialty match first, then fewest open
 assignments, then fastest recent turnaround) and lists the others with their reasons;
 ``reviews.assignments.assign_reviewer`` refuses an ineligible member with the same reasons.
+
+A member keeps their own profile: :func:`update_own_bio`, :func:`declare_standing_conflict` and
+:func:`end_standing_conflict`, each one transaction writing one audit event
+(``board.bio_updated``, ``board.conflict_declared``, ``board.conflict_ended``). Someone without a
+board member profile, or ending another member's conflict, gets ``NotPermitted``.
 """
 
 from __future__ import annotations
@@ -31,13 +36,22 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from articles.errors import DomainError
+from articles.errors import ContentInvalid, DomainError, NotPermitted
 from articles.models import Article, ArticleVersion
+from audit.chain import RequestInfo, record
 
-from .models import OPEN_ASSIGNMENT_STATUSES, AssignmentStatus, BoardMember, ConflictKind, ReviewAssignment
+from .models import (
+    OPEN_ASSIGNMENT_STATUSES,
+    AssignmentStatus,
+    BoardMember,
+    ConflictKind,
+    ConflictOfInterest,
+    ReviewAssignment,
+)
 
 REVIEW_PERMISSION = "articles.review_article"
 # Turnaround is the median accept -> complete time over this many latest reviews of the last year.
@@ -290,3 +304,131 @@ def suggest_reviewers(article: Article) -> Suggestions:
         )
     )
     return result
+
+
+# --- a member's own profile --------------------------------------------------------------------------
+
+BIO_MAX_LENGTH = 5000
+TOPIC_MAX_LENGTH = ConflictOfInterest._meta.get_field("topic").max_length
+
+
+def _own_member(user, *, lock: bool = False) -> BoardMember:
+    """The signed-in user's board member profile, or ``NotPermitted``."""
+    members = BoardMember.objects.filter(user_id=getattr(user, "pk", None))
+    member = (members.select_for_update() if lock else members).first()
+    if member is None:
+        raise NotPermitted("Only members of the medical advisory board have a board profile.")
+    return member
+
+
+def update_own_bio(user, bio: str, *, request_info: RequestInfo | None = None) -> BoardMember:
+    """Replace the member's own bio (shown to readers on the board page)."""
+    bio = (bio or "").strip()
+    if len(bio) > BIO_MAX_LENGTH:
+        raise ContentInvalid(
+            f"The bio is too long: at most {BIO_MAX_LENGTH} characters.", fields={"bio": ["Too long."]}
+        )
+    with transaction.atomic():
+        member = _own_member(user, lock=True)
+        member.bio = bio
+        member.save(update_fields=["bio"])
+        record(
+            "board.bio_updated",
+            actor=user,
+            target=member,
+            payload={"member_id": member.pk, "length": len(bio)},
+            request_info=request_info,
+        )
+    return member
+
+
+def declare_standing_conflict(
+    user,
+    *,
+    kind: str,
+    topic: str = "",
+    details: str = "",
+    article: Article | None = None,
+    author=None,
+    request_info: RequestInfo | None = None,
+) -> ConflictOfInterest:
+    """Add a standing conflict of interest to the member's own profile, running from today.
+
+    Only the subject that ``kind`` names is kept: the article, the author, or the topic text.
+    """
+    topic = (topic or "").strip()
+    details = (details or "").strip()
+    if kind not in ConflictKind.values:
+        raise ContentInvalid(
+            f"Unknown kind of conflict {kind!r}; use one of: {', '.join(ConflictKind.values)}.",
+            fields={"kind": ["Unknown."]},
+        )
+    if kind == ConflictKind.TOPIC and not topic:
+        raise ContentInvalid("Name the topic or sponsor of the conflict.", fields={"topic": ["Required."]})
+    if kind == ConflictKind.TOPIC and len(topic) > TOPIC_MAX_LENGTH:
+        raise ContentInvalid(
+            f"The topic is too long: at most {TOPIC_MAX_LENGTH} characters.", fields={"topic": ["Too long."]}
+        )
+    if kind == ConflictKind.ARTICLE and article is None:
+        raise ContentInvalid("Say which article the conflict is with.", fields={"article": ["Required."]})
+    if kind == ConflictKind.AUTHOR and author is None:
+        raise ContentInvalid(
+            "Say which author or editor the conflict is with.", fields={"author": ["Required."]}
+        )
+    with transaction.atomic():
+        member = _own_member(user, lock=True)
+        conflict = ConflictOfInterest.objects.create(
+            member=member,
+            kind=kind,
+            article=article if kind == ConflictKind.ARTICLE else None,
+            author=author if kind == ConflictKind.AUTHOR else None,
+            topic=topic if kind == ConflictKind.TOPIC else "",
+            details=details,
+            declared_on=timezone.localdate(),
+        )
+        record(
+            "board.conflict_declared",
+            actor=user,
+            target=conflict,
+            article=conflict.article,
+            payload={
+                "member_id": member.pk,
+                "conflict_id": conflict.pk,
+                "kind": kind,
+                "article_id": conflict.article_id,
+                "author_id": conflict.author_id,
+                "topic": conflict.topic,
+            },
+            request_info=request_info,
+        )
+    return conflict
+
+
+def end_standing_conflict(
+    user, conflict_id: int, *, request_info: RequestInfo | None = None
+) -> ConflictOfInterest:
+    """End one of the member's own running conflicts today; others' (or missing ones) are refused."""
+    with transaction.atomic():
+        member = _own_member(user, lock=True)
+        conflict = (
+            ConflictOfInterest.objects.select_for_update().filter(pk=conflict_id, member=member).first()
+        )
+        if conflict is None:
+            # Same answer for someone else's conflict as for a missing one: no probing for ids.
+            raise NotPermitted("This conflict of interest is not on your profile.")
+        today = timezone.localdate()
+        if conflict.ended_on is not None and conflict.ended_on <= today:
+            raise ContentInvalid(
+                f"This conflict of interest already ended on {conflict.ended_on:%Y-%m-%d}.",
+                fields={"conflict": ["Already ended."]},
+            )
+        conflict.ended_on = today
+        conflict.save(update_fields=["ended_on"])
+        record(
+            "board.conflict_ended",
+            actor=user,
+            target=conflict,
+            payload={"member_id": member.pk, "conflict_id": conflict.pk, "ended_on": today.isoformat()},
+            request_info=request_info,
+        )
+    return conflict

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth import get_user_model
 
-from articles.models import Section
+from articles.models import Article, Section
 
-from .models import CHECKLIST_ITEMS, BoardMember, ConflictCategory, Decision, ReviewAssignment
+from .models import CHECKLIST_ITEMS, BoardMember, ConflictCategory, ConflictKind, Decision, ReviewAssignment
 
 
 class DateTimeLocalInput(forms.DateTimeInput):
@@ -173,3 +174,60 @@ class ReviewForm(forms.Form):
     def carried_fields(self) -> list[forms.BoundField]:
         """What the signing step sends again, as hidden inputs (everything but the password)."""
         return [self[name] for name in self.fields if name not in ("password", "confirm")]
+
+
+# --- a member's own board profile --------------------------------------------------------------------
+
+
+class BioForm(forms.Form):
+    bio = forms.CharField(
+        label="Your bio",
+        required=False,
+        max_length=5000,
+        help_text="Shown to readers on the medical advisory board page.",
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+
+
+class StandingConflictForm(forms.Form):
+    """The shape of a new standing conflict; which subject each kind needs is the domain's rule."""
+
+    kind = forms.ChoiceField(label="The conflict is with", choices=ConflictKind.choices)
+    topic = forms.CharField(
+        label="Topic or sponsor",
+        required=False,
+        max_length=300,
+        help_text="For a topic or sponsor: articles whose title or summary names it are not offered to you.",
+    )
+    article = forms.SlugField(
+        label="Article (its address slug)",
+        required=False,
+        max_length=255,
+        help_text="For an article, e.g. cervical-insufficiency-in-pregnancy.",
+    )
+    author = forms.CharField(
+        label="Author or editor (their username)", required=False, max_length=150, help_text="For an author."
+    )
+    details = _reason("Details", required=False, help_text="What the conflict is, with whom, since when.")
+
+    def clean_article(self) -> Article | None:
+        slug = self.cleaned_data["article"]
+        if not slug:
+            return None
+        article = Article.objects.filter(slug=slug).first()
+        if article is None:
+            raise forms.ValidationError("No article has this slug.")
+        return article
+
+    def clean_author(self):
+        username = self.cleaned_data["author"].strip()
+        if not username:
+            return None
+        user = get_user_model().objects.filter(**{get_user_model().USERNAME_FIELD: username}).first()
+        if user is None:
+            raise forms.ValidationError("No user has this username.")
+        return user
+
+
+class EndConflictForm(forms.Form):
+    conflict = forms.IntegerField(min_value=1, max_value=10**18 - 1, widget=forms.HiddenInput)

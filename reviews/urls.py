@@ -1,5 +1,5 @@
 """The staff pages of reviewing, mounted at ``/desk/reviews/``: the managing editor's queue,
-assigning, the metrics page, and the reviewer's desk and review pages."""
+assigning, the metrics page, the reviewer's desk and review pages, and a member's own profile."""
 
 from django.urls import path, register_converter
 
@@ -30,6 +30,7 @@ urlpatterns = [
     path("assignments/<desk_id:pk>/decline/", views.decline, name="decline"),
     path("assignments/<desk_id:pk>/declare/", views.declare, name="declare"),
     path("assignments/<desk_id:pk>/more-time/", views.request_more_time, name="request-extension"),
+    path("profile/", views.profile, name="profile"),
     # Managing editors
     path("queue/", views.queue, name="queue"),
     path("metrics/", views.metrics_page, name="metrics"),

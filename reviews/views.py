@@ -9,6 +9,7 @@ Who sees what:
 - reviewers (``articles.review_article`` and a board member profile): their desk and their own
   assignments. Someone else's assignment is a 404, exactly like one that does not exist, so
   assignment ids reveal nothing.
+- board members (a board member profile): their own bio and standing conflicts of interest.
 """
 
 from __future__ import annotations
@@ -53,7 +54,14 @@ from .assignments import (
     request_extension,
     require_own,
 )
-from .board import ReviewerNotEligible, suggest_reviewers, version_under_review
+from .board import (
+    ReviewerNotEligible,
+    declare_standing_conflict,
+    end_standing_conflict,
+    suggest_reviewers,
+    update_own_bio,
+    version_under_review,
+)
 from .decisions import SIGNATURE_MEANING, SignatureRefused, submit_review
 from .diff import VersionDiff, diffs_for_reviewer, render_word_diff
 from .filters import (
@@ -66,13 +74,16 @@ from .filters import (
 )
 from .forms import (
     AssignForm,
+    BioForm,
     CancelForm,
     ConflictForm,
     DeclineForm,
+    EndConflictForm,
     ExtensionDecisionForm,
     ExtensionRequestForm,
     OverrideForm,
     ReviewForm,
+    StandingConflictForm,
 )
 from .middleware import previous_activity
 from .models import (
@@ -567,6 +578,89 @@ def request_more_time(request: HttpRequest, pk: int) -> HttpResponse:
         return _simple_form_page(request, template, assignment, form, _refused(request, exc))
     messages.success(request, "Your request for more time was sent to the managing editor.")
     return redirect("reviews:desk")
+
+
+# --- board members: their own profile ---------------------------------------------------------------
+
+
+def _profile_page(
+    request: HttpRequest,
+    member: BoardMember,
+    *,
+    bio_form: BioForm | None = None,
+    conflict_form: StandingConflictForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    today = timezone.localdate()
+    conflicts = list(member.conflicts.select_related("article", "author").order_by("-declared_on", "-pk"))
+    return render(
+        request,
+        "desk/reviews/profile.html",
+        {
+            "member": member,
+            "bio_form": bio_form or BioForm(initial={"bio": member.bio}),
+            "conflict_form": conflict_form or StandingConflictForm(),
+            "active_conflicts": [c for c in conflicts if c.ended_on is None or c.ended_on > today],
+            "ended_conflicts": [c for c in conflicts if c.ended_on is not None and c.ended_on <= today],
+            "desk_nav": "desk",
+        },
+        status=status,
+    )
+
+
+def _domain_refused_form(request: HttpRequest, form, exc: DomainError) -> int:
+    """Show the refusal, and mark the fields it names when the form has them."""
+    for name, errors in exc.fields.items():
+        if name in form.fields:
+            for error in errors:
+                form.add_error(name, error)
+    return _refused(request, exc)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request: HttpRequest) -> HttpResponse:
+    """The member's own bio and standing conflicts; each POST names its ``action``."""
+    member = _member(request)
+    if request.method == "GET":
+        return _profile_page(request, member)
+    action = request.POST.get("action")
+    if action == "bio":
+        form = BioForm(request.POST)
+        if not form.is_valid():
+            return _profile_page(request, member, bio_form=form, status=_form_refused(request, form))
+        try:
+            update_own_bio(request.user, form.cleaned_data["bio"], request_info=_info(request))
+        except DomainError as exc:
+            return _profile_page(
+                request, member, bio_form=form, status=_domain_refused_form(request, form, exc)
+            )
+        messages.success(request, "Your bio was saved.")
+    elif action == "declare":
+        form = StandingConflictForm(request.POST)
+        if not form.is_valid():
+            return _profile_page(request, member, conflict_form=form, status=_form_refused(request, form))
+        try:
+            declare_standing_conflict(request.user, **form.cleaned_data, request_info=_info(request))
+        except DomainError as exc:
+            return _profile_page(
+                request, member, conflict_form=form, status=_domain_refused_form(request, form, exc)
+            )
+        messages.success(request, "Your conflict of interest was added to your profile.")
+    elif action == "end":
+        form = EndConflictForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, "Choose a conflict of interest to end.")
+            return _profile_page(request, member, status=400)
+        try:
+            end_standing_conflict(request.user, form.cleaned_data["conflict"], request_info=_info(request))
+        except DomainError as exc:
+            return _profile_page(request, member, status=_refused(request, exc))
+        messages.success(request, "Your conflict of interest was ended as of today.")
+    else:
+        messages.error(request, "Unknown action.")
+        return _profile_page(request, member, status=400)
+    return redirect("reviews:profile")
 
 
 # --- reviewers: the review page ---------------------------------------------------------------------
