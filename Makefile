@@ -65,3 +65,9 @@ test: lint
 clean:
 	rm -rf $(VENV) var/*.sqlite3
 
+# Every benchmark under bench/, against DATABASE_URL (PostgreSQL) and REDIS_URL; each
+# says so when a service it needs is missing. Figures are merged into bench/results.md.
+# Use a database of its own: the seed adds 100,000 articles to it (once).
+.PHONY: bench
+bench: migrate
+	$(PY) bench/run_all.py $(BENCH_ARGS)

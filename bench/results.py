@@ -98,10 +98,15 @@ def render(rows: Iterable[Row], notes: str = "") -> str:
     return "\n".join(lines) + "\n"
 
 
-def merge_rows(new_rows: Iterable[Row], path: Path = RESULTS_PATH, *, notes: str | None = None) -> None:
+def merge_rows(
+    new_rows: Iterable[Row], path: Path = RESULTS_PATH, *, family: str = "", notes: str | None = None
+) -> None:
     """Write ``new_rows`` into the table: same benchmark name replaces, others are kept.
 
-    A new benchmark's rows go at the end, in the order given. ``notes`` (markdown)
+    With ``family`` (a name prefix such as ``"Transitions:"``) every old row of that
+    family goes too, so a benchmark that renames or drops one of its rows leaves no
+    stale figure behind; the new rows take the family's first place. A new
+    benchmark's rows go at the end, in the order given. ``notes`` (markdown)
     replaces the free text below the table when given.
     """
     today = datetime.date.today().isoformat()
@@ -111,6 +116,11 @@ def merge_rows(new_rows: Iterable[Row], path: Path = RESULTS_PATH, *, notes: str
     merged: list[Row] = []
     placed: set[str] = set()
     for row in rows:
+        if family and row.benchmark.startswith(family):
+            if not placed:
+                merged += [r for r in new if r.benchmark.startswith(family)]
+                placed |= {r.benchmark for r in new if r.benchmark.startswith(family)}
+            continue
         if row.benchmark in replaced:
             if row.benchmark not in placed:  # the new rows take the old one's place
                 merged += [r for r in new if r.benchmark == row.benchmark]

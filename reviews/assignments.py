@@ -217,7 +217,7 @@ def lock_assignment(assignment: ReviewAssignment | int) -> tuple[Article, Review
     """Lock the article row, then the assignment row, and return fresh copies of both."""
     pk = assignment.pk if isinstance(assignment, ReviewAssignment) else assignment
     article_id = ReviewAssignment.objects.filter(pk=pk).values_list("article_id", flat=True).get()
-    article = Article.objects.select_for_update().select_related("specialty").get(pk=article_id)
+    article = Article.objects.select_for_update(of=("self",)).select_related("specialty").get(pk=article_id)
     locked = (
         ReviewAssignment.objects.select_for_update(of=("self",))
         .select_related("reviewer__user", "version", "article", "assigned_by")
@@ -355,7 +355,9 @@ def _invite(
 ) -> ReviewAssignment:
     now = timezone.now()
     with transaction.atomic():
-        locked = Article.objects.select_for_update().select_related("specialty").get(pk=article.pk)
+        locked = (
+            Article.objects.select_for_update(of=("self",)).select_related("specialty").get(pk=article.pk)
+        )
         require_managing_editor(assigned_by, locked, "assign reviewers")
         if locked.state not in (S.SUBMITTED, S.UNDER_REVIEW):
             raise AssignmentRefused(

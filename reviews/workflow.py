@@ -184,7 +184,9 @@ def perform(
         raise DomainError(f"Unknown action {action!r}; known actions: {', '.join(TRANSITIONS)}.")
     pk = article.pk if isinstance(article, Article) else article
     with transaction.atomic():
-        locked = Article.objects.select_for_update().select_related("specialty").get(pk=pk)
+        # of=("self",): a bare FOR UPDATE would also lock the joined specialty row and
+        # serialise every transition in that specialty (measured by bench/transitions.py).
+        locked = Article.objects.select_for_update(of=("self",)).select_related("specialty").get(pk=pk)
         roles = roles_for(actor, locked)
         if not (roles & transition.roles) or not _holds_permission(actor, transition):
             raise NotPermitted(

@@ -38,3 +38,17 @@ def test_notes_below_the_table_are_kept_and_merged_by_heading(tmp_path):
     assert "Updated analysis." in text and "The chain head limits it." not in text
     assert "## Public page\n\nCached HTML." in text
     assert read_rows(path)[0][0].figure == "2"
+
+
+def test_a_family_of_rows_is_replaced_whole_so_renamed_rows_do_not_linger(tmp_path):
+    path = tmp_path / "results.md"
+    merge_rows(
+        [Row("Seed", "300 s"), Row("Transitions: 8 workers", "5/s"), Row("Transitions: old", "x")], path
+    )
+    merge_rows([Row("Queues", "60 ms")], path)
+    merge_rows([Row("Transitions: 8 workers, one specialty", "6/s")], path, family="Transitions:")
+    assert [r.benchmark for r in read_rows(path)[0]] == [
+        "Seed",
+        "Transitions: 8 workers, one specialty",
+        "Queues",
+    ]
