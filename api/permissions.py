@@ -9,22 +9,13 @@ the domain functions refuse it with ``NotPermitted``.
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
 from django.http import Http404
 from rest_framework.permissions import BasePermission
 
+from articles.access import visible_articles
 from articles.models import Article
 
 MANAGE = "articles.manage_articles"
-
-
-def visible_articles(user) -> QuerySet[Article]:
-    articles = Article.objects.select_related("specialty", "owner", "published_version")
-    if not user.is_authenticated or not user.is_active:
-        return articles.none()
-    if user.has_perm(MANAGE):
-        return articles
-    return articles.filter(owner=user)
 
 
 def article_or_404(user, slug: str, *, for_update: bool = False) -> Article:

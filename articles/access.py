@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from django.db.models import QuerySet
+
 from .models import Article
 
 
@@ -35,3 +37,14 @@ def roles_for(user, article: Article) -> set[Role]:
 
 def can_edit_draft(user, article: Article) -> bool:
     return bool(roles_for(user, article) & {Role.EDITOR, Role.MANAGING_EDITOR})
+
+
+def visible_articles(user) -> QuerySet[Article]:
+    """The articles a staff page or the API may show this person: every one for a
+    managing editor, their own for anyone else (editors, integration clients)."""
+    articles = Article.objects.select_related("specialty", "owner", "published_version")
+    if not user.is_authenticated or not user.is_active:
+        return articles.none()
+    if user.has_perm("articles.manage_articles"):
+        return articles
+    return articles.filter(owner=user)

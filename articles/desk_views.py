@@ -1,7 +1,7 @@
 """The editor's workspace at ``/desk/articles/``: dashboard, draft editor, the staff
 article page with its workflow buttons, version history and diffs, change requests.
 
-Views stay thin: who may see an article is ``api.permissions.visible_articles``
+Views stay thin: who may see an article is ``articles.access.visible_articles``
 (managing editors every article, anyone else their own), what may be done is the
 domain's (``articles.drafting``, ``reviews.workflow``, ``reviews.decisions``), and
 every ``DomainError`` becomes a message on the page with the error's 4xx status.
@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from api.permissions import visible_articles
+from articles.access import visible_articles
 from audit.chain import RequestInfo
 from reviews.board import version_under_review
 from reviews.decisions import answer_comment

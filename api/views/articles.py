@@ -13,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from articles.access import visible_articles
 from articles.drafting import create_article, save_draft
 from articles.filters import ArticleFilter
 from articles.models import Article, ArticleVersion
@@ -25,7 +26,7 @@ from reviews.workflow import Action, allowed_actions, open_working_draft, perfor
 from .. import batch
 from ..actions import exposed
 from ..errors import ApiError
-from ..permissions import article_or_404, visible_articles
+from ..permissions import article_or_404
 from ..preconditions import etag_for, expected_revision
 from ..serializers import (
     ArticleCreateSerializer,
