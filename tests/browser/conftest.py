@@ -115,9 +115,22 @@ def artifacts(request) -> Artifacts:
 
 
 @pytest.fixture
-def context(browser, site):
-    """A fresh browser profile per test: no cookies carried from one test to the next."""
-    opened = browser.new_context(base_url=site, viewport={"width": 1280, "height": 900}, locale="en-GB")
-    opened.set_default_timeout(10_000)
-    yield opened
-    opened.close()
+def open_context(browser, site):
+    """Opens fresh browser profiles (one per person in a journey), closed after the test."""
+    opened = []
+
+    def open_one():
+        context = browser.new_context(base_url=site, viewport={"width": 1280, "height": 900}, locale="en-GB")
+        context.set_default_timeout(10_000)
+        opened.append(context)
+        return context
+
+    yield open_one
+    for context in opened:
+        context.close()
+
+
+@pytest.fixture
+def context(open_context):
+    """A fresh browser profile for the test: no cookies carried over from another test."""
+    return open_context()
