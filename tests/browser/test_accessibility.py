@@ -4,68 +4,26 @@ violation of WCAG 2.2 AA. Each page's full report is saved beside its screenshot
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth import get_user_model
 
-from accounts.roles import EDITOR, MANAGING_EDITOR
-from articles.drafting import DraftContent, ReferenceInput, SectionInput
-from articles.models import Audience, ReferenceKind
-from reviews.models import ConflictCategory
-from tests.articles.public_setup import publish_article
+from reviews.models import BoardMember, ConflictCategory
 from tests.browser.pages import audit, describe, log_in
-from tests.factories import make_article, make_specialty, make_user, submit, valid_content
+from tests.browser.world import published_in_both_audiences
+from tests.factories import make_article, submit, valid_content
 from tests.reviews.helpers import make_reviewer, ready_to_review
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-
-def both_audiences() -> DraftContent:
-    return valid_content(
-        title="Gestational diabetes",
-        summary="What gestational diabetes is, how it is found and how it is treated.",
-        sections=[
-            SectionInput(
-                Audience.PATIENT,
-                "What it is",
-                "High blood sugar that starts in pregnancy [1]. Most women need only a change of diet [2].",
-            ),
-            SectionInput(
-                Audience.PROFESSIONAL,
-                "Diagnosis",
-                "Screen with a 75 g oral glucose tolerance test at 24 to 28 weeks [1]. "
-                "Metformin is an alternative to insulin [2].",
-            ),
-        ],
-        references=[
-            ReferenceInput(
-                number=1,
-                kind=ReferenceKind.GUIDELINE,
-                title="Diabetes in pregnancy: management from preconception to the postnatal period",
-                source="National Institute for Health and Care Excellence",
-                year=2020,
-                url="https://www.nice.org.uk/guidance/ng3",
-            ),
-            ReferenceInput(
-                number=2,
-                kind=ReferenceKind.SYSTEMATIC_REVIEW,
-                title="Metformin versus insulin for gestational diabetes",
-                source="Cochrane Database of Systematic Reviews",
-                year=2023,
-                authors="Tieu J, Coat S, Hague W",
-                doi="10.1002/14651858.CD012037.pub2",
-                pmid="29000000",
-            ),
-        ],
-    )
+User = get_user_model()
 
 
 @pytest.fixture
-def world(db):
+def world(fast_passwords, transactional_db):
     """A published article in both audiences, a draft, and a review ready to be written."""
-    obstetrics = make_specialty("obstetrics", name="Obstetrics")
-    editor = make_user("editor", EDITOR, first_name="Maya", last_name="Lindqvist")
-    managing = make_user("managing", MANAGING_EDITOR)
-    ana = make_reviewer("ana", obstetrics, display_name="Dr Ana Reyes", credentials="MD")
+    published, obstetrics = published_in_both_audiences()
+    editor, managing = User.objects.get(username="editor"), User.objects.get(username="managing")
+    ana = BoardMember.objects.get(user__username="ana")
     make_reviewer("ben", obstetrics, display_name="Dr Ben Okafor", credentials="MD, FACOG")
-    published = publish_article(editor, managing, [ana.user], content=both_audiences(), specialty=obstetrics)
     draft = make_article(editor, obstetrics, valid_content(title="Iron in pregnancy"))
     under_review = submit(make_article(editor, obstetrics, valid_content(title="Preterm labour")), editor)
     assignment = ready_to_review(under_review, ana, managing)

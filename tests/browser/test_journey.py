@@ -18,7 +18,8 @@ from articles.models import Article, ArticleState
 from audit.models import AuditEvent
 from reviews.models import AssignmentStatus, ConflictCategory, Decision, Review, ReviewAssignment
 from tests.browser.pages import Artifacts, log_in
-from tests.factories import PASSWORD, make_specialty, make_user
+from tests.browser.world import person
+from tests.factories import PASSWORD, make_specialty
 from tests.reviews.helpers import make_reviewer
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -42,15 +43,8 @@ MILESTONES = {
 CHANGE_REQUEST = "Breathlessness is as common as tiredness; please mention it."
 
 
-def person(username: str, group: str, **fields):
-    user = make_user(username, group, **fields)
-    user.set_password(PASSWORD)  # hashed with the fast hasher the `site` fixture puts first
-    user.save(update_fields=["password"])
-    return user
-
-
 @pytest.fixture
-def people(db):
+def people(fast_passwords, transactional_db):
     obstetrics = make_specialty("obstetrics", name="Obstetrics")
     person("maya", EDITOR, first_name="Maya", last_name="Lindqvist")
     person("priya", MANAGING_EDITOR, first_name="Priya", last_name="Raman")

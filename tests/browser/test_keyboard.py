@@ -7,11 +7,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from accounts.roles import EDITOR, MANAGING_EDITOR
-from tests.articles.public_setup import publish_article
-from tests.browser.test_accessibility import both_audiences
-from tests.factories import make_specialty, make_user
-from tests.reviews.helpers import make_reviewer
+from tests.browser.world import published_in_both_audiences
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -59,12 +55,8 @@ def tab_until(page: Page, wanted, limit: int = MAX_TABS) -> tuple[dict, list[dic
 
 
 @pytest.fixture
-def article(db):
-    obstetrics = make_specialty("obstetrics", name="Obstetrics")
-    editor = make_user("editor", EDITOR)
-    managing = make_user("managing", MANAGING_EDITOR)
-    ana = make_reviewer("ana", obstetrics, display_name="Dr Ana Reyes", credentials="MD")
-    return publish_article(editor, managing, [ana.user], content=both_audiences(), specialty=obstetrics)
+def article(fast_passwords, transactional_db):
+    return published_in_both_audiences()[0]
 
 
 def test_tab_order_reaches_audience_citations_and_references_with_visible_focus(context, article, artifacts):
