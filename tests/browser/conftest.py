@@ -114,9 +114,18 @@ def artifacts(request) -> Artifacts:
     return Artifacts(folder)
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call":
+        item.browser_call_failed = report.failed
+    return report
+
+
 @pytest.fixture
-def open_context(browser, site):
-    """Opens fresh browser profiles (one per person in a journey), closed after the test."""
+def open_context(request, browser, site, artifacts):
+    """Opens fresh browser profiles (one per person in a journey), closed after the test; when
+    the test failed, every page still open is screenshotted first, to show where it stopped."""
     opened = []
 
     def open_one():
@@ -127,6 +136,9 @@ def open_context(browser, site):
 
     yield open_one
     for context in opened:
+        if getattr(request.node, "browser_call_failed", False):
+            for page in context.pages:
+                artifacts.shot(page, "at-failure")
         context.close()
 
 

@@ -66,6 +66,12 @@ def write_reference(row, kind: str, title: str, source: str, year: str, **extra:
         row.get_by_label(label).fill(value)
 
 
+def open_from_dashboard(page: Page, slug: str) -> None:
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Articles", exact=True).click()
+    page.get_by_role("link", name=TITLE, exact=True).click()
+    expect(page).to_have_url(re.compile(f"/desk/articles/{slug}/$"))
+
+
 def editor_drafts_and_submits(page: Page, shots: Artifacts) -> str:
     log_in(page, "maya")
     expect(page.get_by_role("heading", name="My articles")).to_be_visible()
@@ -175,7 +181,7 @@ def reviewer_requests_changes(page: Page, shots: Artifacts) -> None:
 
 
 def editor_answers_and_resubmits(page: Page, shots: Artifacts, slug: str) -> None:
-    page.goto(f"/desk/articles/{slug}/")
+    open_from_dashboard(page, slug)
     expect(page.locator(".facts")).to_contain_text("Changes requested")
     page.get_by_role("link", name="Reviewers' comments and your answers").click()
     comment = page.locator(".comment").filter(has_text=CHANGE_REQUEST)
@@ -235,7 +241,7 @@ def reviewer_approves_with_password(page: Page, shots: Artifacts) -> None:
 
 
 def editor_publishes(page: Page, shots: Artifacts, slug: str) -> None:
-    page.goto(f"/desk/articles/{slug}/")
+    open_from_dashboard(page, slug)
     expect(page.locator(".facts")).to_contain_text("Approved")
     page.get_by_role("button", name="Publish").click()
     expect(page.locator(".facts")).to_contain_text("Published")
