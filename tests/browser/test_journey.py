@@ -90,7 +90,8 @@ def editor_drafts_and_submits(page: Page, shots: Artifacts) -> str:
     patient.get_by_label("Heading").fill("Why iron matters")
     patient.get_by_label("Body").fill(PATIENT_BODY)
     # The live preview renders the citations as links while the editor types.
-    expect(patient.locator(".preview__body a[href='#ref-1']")).to_be_visible()
+    preview = patient.get_by_role("group", name="Preview")
+    expect(preview.get_by_role("link", name="Reference 1")).to_have_attribute("href", "#ref-1")
     professional = page.locator('[data-formset="professional"] .formset-row').first
     professional.get_by_label("Heading").fill("Screening and treatment")
     professional.get_by_label("Body").fill(PROFESSIONAL_BODY)
