@@ -82,6 +82,12 @@ def on_audit_event(event: AuditEvent) -> None:
     ]
     if not endpoints:
         return
+    write_deliveries(event, kind, endpoints)
+
+
+def write_deliveries(event: AuditEvent, kind: str, endpoints: list[Endpoint]) -> list[int]:
+    """One outbox row per endpoint for this event, queued after commit; returns their ids."""
+    article = event.article
     body = event_body(event, kind)
     ids = []
     for endpoint in endpoints:
@@ -107,3 +113,4 @@ def on_audit_event(event: AuditEvent) -> None:
         )
         ids.append(delivery.pk)
     enqueue_after_commit(ids)
+    return ids
