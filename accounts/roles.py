@@ -56,6 +56,7 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
         "webhooks.delete_endpoint",
         "webhooks.view_webhookmessage",
         "webhooks.change_webhookmessage",
+        "webhooks.view_attempt",
     ],
     REVIEWER: [
         "articles.review_article",

@@ -28,7 +28,7 @@ def worker(tmp_path):
 def test_a_worker_delivers_the_transitions_webhook_signed(worker, article, bot, endpoint, receiver):
     perform(article, Action.SUBMIT, bot)  # commits: the task goes to Redis, the worker sends it
 
-    assert wait_until(lambda: len(receiver.received) == 1, timeout=30), (worker.log_path.read_text()[-3000:])
+    assert wait_until(lambda: len(receiver.received) == 1, timeout=30), worker.log_path.read_text()[-3000:]
     [got] = receiver.received
     assert got.signature_valid, got.verify_error
     message = WebhookMessage.objects.get()
