@@ -10,6 +10,7 @@ class WebhooksConfig(AppConfig):
         from notifications.channels import register
         from notifications.models import Channel
 
+        from . import tasks  # noqa: F401  (the periodic scan, known wherever the app is loaded)
         from .events import on_audit_event
         from .sending import send_webhook, webhook_policy
 
