@@ -77,3 +77,13 @@ def test_a_delivery_page_lists_its_attempts_and_the_resend_action_sends_it_again
     message.delivery.refresh_from_db()
     assert message.delivery.status == DeliveryStatus.SENT
     assert [a.status_code for a in message.attempts.all()] == [500, 200]
+
+
+def test_the_outbox_list_names_the_endpoint_and_kind_of_webhook_rows(
+    staff, article, bot, endpoint, receiver, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        perform(article, Action.SUBMIT, bot)
+
+    page = staff.get("/admin/notifications/delivery/?channel=webhook").content.decode()
+    assert endpoint.url in page and "article.submitted" in page
