@@ -49,6 +49,14 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
         "site_content.add_editorialpolicy",
         "site_content.view_sitesettings",
         "site_content.change_sitesettings",
+        # Webhook endpoints of integration clients, and re-sending their deliveries.
+        "webhooks.view_endpoint",
+        "webhooks.add_endpoint",
+        "webhooks.change_endpoint",
+        "webhooks.delete_endpoint",
+        "webhooks.view_webhookmessage",
+        "webhooks.change_webhookmessage",
+        "webhooks.view_attempt",
     ],
     REVIEWER: [
         "articles.review_article",
@@ -56,6 +64,8 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
     # A drafting pipeline: creates and submits drafts, never reviews or publishes.
     INTEGRATION_CLIENT: [
         "articles.draft_article",
+        # Its own webhook endpoints and their deliveries, read-only (webhooks.endpoints).
+        "webhooks.view_endpoint",
     ],
 }
 

@@ -26,7 +26,9 @@ from articles.models import (
     Section,
     Specialty,
 )
+from notifications.models import DeliveryStatus
 from reviews.models import AssignmentStatus, ConflictCategory, Decision
+from webhooks.models import Endpoint, EventKind
 
 from .preconditions import etag_for
 
@@ -582,3 +584,82 @@ class PublicArticleSerializer(serializers.Serializer):
 
 class PublicArticleQuerySerializer(serializers.Serializer):
     audience = serializers.ChoiceField(choices=Audience.choices, required=False)
+
+
+# --- webhooks ------------------------------------------------------------------------------------
+
+
+class EndpointSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    client = serializers.CharField(source="client.username")
+    url = serializers.CharField()
+    kinds = serializers.ListField(child=serializers.ChoiceField(choices=EventKind.choices))
+    active = serializers.BooleanField()
+    description = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    failing_since = serializers.DateTimeField(allow_null=True, help_text="Every attempt has failed since.")
+    disabled_at = serializers.DateTimeField(allow_null=True)
+    disabled_reason = serializers.CharField()
+
+
+class EndpointCreatedSerializer(EndpointSerializer):
+    secret = serializers.CharField(
+        help_text="Shown once: verify each delivery's webhook-signature with it (Standard Webhooks)."
+    )
+
+
+class EndpointCreateSerializer(serializers.Serializer):
+    client = serializers.CharField(max_length=150, help_text="Username of an integration client.")
+    url = serializers.CharField(max_length=_max_length(Endpoint, "url"))
+    kinds = serializers.ListField(
+        child=serializers.ChoiceField(choices=EventKind.choices), allow_empty=False, max_length=20
+    )
+    active = StrictBooleanField(default=True)
+    description = serializers.CharField(
+        max_length=_max_length(Endpoint, "description"), allow_blank=True, default=""
+    )
+
+
+class EndpointUpdateSerializer(serializers.Serializer):
+    url = serializers.CharField(max_length=_max_length(Endpoint, "url"), required=False)
+    kinds = serializers.ListField(
+        child=serializers.ChoiceField(choices=EventKind.choices),
+        allow_empty=False,
+        max_length=20,
+        required=False,
+    )
+    active = StrictBooleanField(required=False)
+    description = serializers.CharField(
+        max_length=_max_length(Endpoint, "description"), allow_blank=True, required=False
+    )
+
+
+class AttemptSerializer(serializers.Serializer):
+    at = serializers.DateTimeField()
+    status_code = serializers.IntegerField(allow_null=True)
+    latency_ms = serializers.IntegerField(allow_null=True)
+    response_start = serializers.CharField(help_text="The first bytes of the answer.")
+    error = serializers.CharField()
+    succeeded = serializers.BooleanField()
+
+
+class WebhookDeliverySerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    webhook_id = serializers.CharField(help_text="The webhook-id header: the same on every attempt.")
+    kind = serializers.ChoiceField(choices=EventKind.choices)
+    article = serializers.SerializerMethodField()
+    status = serializers.ChoiceField(choices=DeliveryStatus.choices, source="delivery.status")
+    attempt_count = serializers.IntegerField(source="delivery.attempts")
+    created_at = serializers.DateTimeField()
+    next_attempt_at = serializers.DateTimeField(source="delivery.next_attempt_at")
+    sent_at = serializers.DateTimeField(source="delivery.sent_at", allow_null=True)
+    last_error = serializers.CharField(source="delivery.last_error")
+    body = serializers.SerializerMethodField()
+    attempts = AttemptSerializer(many=True)
+
+    def get_article(self, message) -> str | None:
+        return message.article.slug if message.article_id else None
+
+    @extend_schema_field(OpenApiTypes.OBJECT)
+    def get_body(self, message) -> dict:
+        return message.delivery.payload.get("body", {})

@@ -8,7 +8,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from .actions import ARTICLE_ACTIONS
 from .errors import error_body
-from .views import accounts, articles, public, reviews
+from .views import accounts, articles, public, reviews, webhooks
 
 
 class IdConverter:
@@ -72,6 +72,16 @@ v1 = [
     path("assignments/<id:pk>/review/", reviews.ReviewView.as_view(), name="review"),
     path("audit/", accounts.AuditListView.as_view(), name="audit"),
     path("notifications/", accounts.NotificationListView.as_view(), name="notifications"),
+    path("webhooks/", webhooks.EndpointListCreateView.as_view(), name="webhooks"),
+    path("webhooks/<id:pk>/", webhooks.EndpointDetailView.as_view(), name="webhook"),
+    path(
+        "webhooks/<id:pk>/deliveries/", webhooks.EndpointDeliveriesView.as_view(), name="webhook-deliveries"
+    ),
+    path(
+        "webhooks/<id:pk>/deliveries/<id:delivery_id>/resend/",
+        webhooks.ResendView.as_view(),
+        name="webhook-resend",
+    ),
     path("public/articles/", public.PublicArticleListView.as_view(), name="public-articles"),
     path("public/articles/<slug:slug>/", public.PublicArticleDetailView.as_view(), name="public-article"),
 ]

@@ -18,6 +18,9 @@ class _InRangeDateTimeField(IsoDateTimeField):
         # 9999-12-31T23:59-12:00 parses, but turning it into UTC for the query overflows (a 500).
         if value is not None and not datetime.MINYEAR < value.year < datetime.MAXYEAR:
             raise ValidationError("Give a date and time between the years 2 and 9998.", code="invalid")
+        # Python accepts offsets up to ±23:59, PostgreSQL only to ±15:59 (a 500): query in UTC.
+        if value is not None and value.tzinfo is not None:
+            value = value.astimezone(datetime.UTC)
         return value
 
 

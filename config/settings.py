@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "api",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
@@ -254,6 +255,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=5),
         "options": {"expires": 55 * 60},
     },
+    "webhook-endpoint-health": {
+        "task": "webhooks.disable_failing_endpoints",
+        "schedule": crontab(minute="*/15"),
+        "options": {"expires": 14 * 60},
+    },
     "daily-digests": {
         "task": "notifications.send_digests",
         "schedule": crontab(hour=_DIGEST_HOUR, minute=0),
@@ -281,6 +287,18 @@ VETTED = {
     "NOTIFY_MAX_ATTEMPTS": int(os.environ.get("NOTIFY_MAX_ATTEMPTS", "6")),
     "NOTIFY_RETRY_BASE_SECONDS": float(os.environ.get("NOTIFY_RETRY_BASE_SECONDS", "15")),
     "OUTBOX_STUCK_AFTER_SECONDS": int(os.environ.get("OUTBOX_STUCK_AFTER_SECONDS", "300")),
+    # Webhooks (webhooks/): first retry delay (doubling, at most the max delay), how long to
+    # keep retrying, after how long of nothing but failures an endpoint is disabled, the
+    # request timeout and how much of an answer is kept.
+    "WEBHOOK_RETRY_BASE_SECONDS": float(os.environ.get("WEBHOOK_RETRY_BASE_SECONDS", "60")),
+    "WEBHOOK_RETRY_MAX_DELAY_SECONDS": float(os.environ.get("WEBHOOK_RETRY_MAX_DELAY_SECONDS", "10800")),
+    "WEBHOOK_RETRY_HOURS": float(os.environ.get("WEBHOOK_RETRY_HOURS", "24")),
+    "WEBHOOK_DISABLE_AFTER_HOURS": float(os.environ.get("WEBHOOK_DISABLE_AFTER_HOURS", "24")),
+    "WEBHOOK_TIMEOUT_SECONDS": float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "5")),
+    "WEBHOOK_RESPONSE_BYTES_KEPT": int(os.environ.get("WEBHOOK_RESPONSE_BYTES_KEPT", "500")),
+    # Never in production: lets webhooks go to loopback and private addresses, over plain http
+    # (the tests' local receiver).
+    "WEBHOOKS_ALLOW_PRIVATE_ADDRESSES": env_bool("WEBHOOKS_ALLOW_PRIVATE_ADDRESSES", False),
 }
 
 LOGGING = {

@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.core.exceptions import ObjectDoesNotExist
 
 from . import outbox
 from .models import (
@@ -28,7 +29,7 @@ class DeliveryAdmin(admin.ModelAdmin):
     list_filter = ["status", "channel"]
     search_fields = ["notification__recipient__username", "notification__title", "last_error", "dedupe_key"]
     date_hierarchy = "created_at"
-    list_select_related = ["notification__recipient"]
+    list_select_related = ["notification__recipient", "webhook__endpoint"]
     actions = ["retry_now"]
     readonly_fields = [f.name for f in Delivery._meta.fields]
 
@@ -37,11 +38,17 @@ class DeliveryAdmin(admin.ModelAdmin):
 
     @admin.display(description="recipient")
     def recipient(self, obj):
-        return obj.notification.recipient if obj.notification_id else "-"
+        if obj.notification_id:
+            return obj.notification.recipient
+        webhook = _webhook_of(obj)
+        return webhook.endpoint.url if webhook else "-"
 
     @admin.display(description="kind")
     def kind(self, obj):
-        return obj.notification.kind if obj.notification_id else "-"
+        if obj.notification_id:
+            return obj.notification.kind
+        webhook = _webhook_of(obj)
+        return webhook.kind if webhook else "-"
 
     @admin.display(description="last error")
     def short_error(self, obj):
@@ -56,6 +63,14 @@ class DeliveryAdmin(admin.ModelAdmin):
             self.message_user(
                 request, f"{skipped} row(s) were not failed or waiting and were left alone.", messages.WARNING
             )
+
+
+def _webhook_of(delivery: Delivery):
+    """The webhook side of a ``webhook`` row (webhooks.WebhookMessage), or None."""
+    try:
+        return delivery.webhook
+    except ObjectDoesNotExist:
+        return None
 
 
 @admin.register(Notification)

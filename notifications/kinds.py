@@ -39,6 +39,7 @@ class Kind(models.TextChoices):
     OVERDUE_ESCALATION = "overdue_escalation", "Escalation: something is overdue"
     OVERDUE_DIGEST = "overdue_digest", "Daily list of what is overdue"
     DAILY_DIGEST = "daily_digest", "Daily digest"
+    WEBHOOK_DISABLED = "webhook_disabled", "A webhook endpoint was disabled after a day of failures"
 
 
 # Always delivered, whatever the preferences: someone must act, or something is late.
@@ -51,6 +52,7 @@ ESSENTIAL_KINDS: frozenset[str] = frozenset(
         Kind.REREVIEW_OVERDUE,
         Kind.OVERDUE_DIGEST,
         Kind.DAILY_DIGEST,
+        Kind.WEBHOOK_DISABLED,
     }
 )
 

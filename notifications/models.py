@@ -1,9 +1,9 @@
 """The notification outbox, the in-app inbox, preferences and the reminder ladder.
 
 A ``Notification`` is what a person sees in their inbox. A ``Delivery`` is one
-outbox row: one attempt-tracked message on one channel (email today; webhooks
-later add a channel, not a second mechanism, which is why a delivery may exist
-without a notification). Both are written in the transaction of the event that
+outbox row: one attempt-tracked message on one channel (email, or a webhook
+to an integration client: a channel, not a second mechanism, which is why a
+delivery may exist without a notification). Both are written in the transaction of the event that
 causes them; Celery only delivers after commit.
 """
 
@@ -104,6 +104,7 @@ class Notification(models.Model):
 
 class Channel(models.TextChoices):
     EMAIL = "email", "Email"
+    WEBHOOK = "webhook", "Webhook"  # sent by the webhooks app (webhooks/sending.py)
 
 
 class DeliveryStatus(models.TextChoices):

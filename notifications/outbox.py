@@ -243,19 +243,20 @@ def sweep(
     return ids
 
 
-def retry(deliveries: QuerySet) -> int:
+RETRYABLE = (Status.FAILED, Status.PENDING)
+
+
+def retry(deliveries: QuerySet, *, statuses: Iterable[str] = RETRYABLE) -> int:
     """Give failed (or waiting) rows a fresh set of attempts now: the admin's retry action.
 
     Rows being sent are left alone (retrying them could send twice); the
-    sweeper takes care of those if their worker died.
+    sweeper takes care of those if their worker died. A channel whose
+    receivers deduplicate (webhooks) may also pass ``sent`` rows: re-sending by hand.
     """
     now = timezone.now()
+    wanted = [s for s in statuses if s != Status.SENDING]
     with transaction.atomic():
-        ids = list(
-            deliveries.select_for_update()
-            .filter(status__in=[Status.FAILED, Status.PENDING])
-            .values_list("pk", flat=True)
-        )
+        ids = list(deliveries.select_for_update().filter(status__in=wanted).values_list("pk", flat=True))
         Delivery.objects.filter(pk__in=ids).update(
             status=Status.PENDING, attempts=0, next_attempt_at=now, queued_at=now, claimed_at=None
         )

@@ -12,11 +12,15 @@ from rest_framework.test import APIClient
 from accounts.roles import EDITOR, INTEGRATION_CLIENT, MANAGING_EDITOR, REVIEWER
 from api.models import ApiToken
 from articles.models import Article
+from audit.models import AuditEvent
 from reviews.assignments import accept_assignment, assign_reviewer, declare_conflict
 from reviews.decisions import submit_review
 from reviews.models import CHECKLIST_ITEMS, ConflictCategory, Decision, ReviewAssignment
 from reviews.workflow import Action, perform
 from tests.factories import PASSWORD, make_article, make_board_member, make_specialty, make_user, submit
+from webhooks import endpoints
+from webhooks.events import write_deliveries
+from webhooks.models import Endpoint, EventKind, WebhookMessage
 
 ALL_CHECKED = dict.fromkeys(CHECKLIST_ITEMS, True)
 ROLES = ("anonymous", "editor", "other_editor", "managing", "reviewer", "other_reviewer", "integration")
@@ -84,6 +88,12 @@ class World:
     published: Article  # owned by the editor, published, reviewed by other_reviewer
     assignment: ReviewAssignment  # the reviewer's accepted one on ``under_review``
     invitation: ReviewAssignment  # the reviewer's open invitation on ``invited``
+    endpoint: Endpoint  # the integration client's webhook endpoint (a public address, never called)
+    webhook: WebhookMessage  # a pending delivery to it
+
+    @property
+    def webhook_ids(self) -> dict[str, int]:
+        return {"webhook": self.endpoint.pk, "webhook_delivery": self.webhook.pk}
 
     def client(self, role: str) -> APIClient:
         return client_for(self.users[role])
@@ -137,6 +147,13 @@ def build_world() -> World:
     _approve(published, other, managing)
     perform(published, Action.PUBLISH, editor)
 
+    endpoint, _secret = endpoints.register(
+        client=users["integration"], url="https://93.184.215.14/hooks", kinds=EventKind.values, by=managing
+    )
+    # A delivery to it without giving the client an article of its own (tests count the articles).
+    submitted = AuditEvent.objects.get(action="article.submit", article=under_review)
+    [delivery_id] = write_deliveries(submitted, EventKind.SUBMITTED, [endpoint])
+
     return World(
         users=users,
         under_review=Article.objects.get(pk=under_review.pk),
@@ -146,6 +163,8 @@ def build_world() -> World:
         published=Article.objects.get(pk=published.pk),
         assignment=assignment,
         invitation=invitation,
+        endpoint=endpoint,
+        webhook=WebhookMessage.objects.get(pk=delivery_id),
     )
 
 

@@ -58,3 +58,12 @@ def test_audit_filters_by_article_actor_action_and_time(world):
     assert everything and len(
         actions(since=(timezone.now() - datetime.timedelta(days=1)).isoformat())
     ) == len(everything)
+
+
+def test_a_time_with_an_offset_postgresql_cannot_store_is_read_as_the_same_moment_in_utc(world):
+    client = client_for(world.users["managing"])
+    # +21:15 is a valid ISO 8601 offset Python parses; PostgreSQL refuses offsets beyond ±15:59.
+    far_ahead = "2999-10-27T09:18:55+21:15"
+    assert slugs(client.get(f"{A}/articles/", {"updated_after": far_ahead})) == []
+    assert client.get(f"{A}/audit/", {"until": "1999-10-27T09:18:55-20:48"}).json()["count"] == 0
+    assert client.get(f"{A}/audit/", {"since": "2000-01-01T00:00:00+21:15"}).json()["count"] > 0

@@ -31,6 +31,10 @@ def _approval(world, role):
     return {"decision": "approve", "comments": "Accurate.", "checklist": ALL_CHECKED, "password": PASSWORD}
 
 
+def _webhook(world, role):
+    return {"client": "bot", "url": "https://93.184.215.14/new", "kinds": ["article.published"]}
+
+
 # Each row: what is called, then the expected status for each role, in this order:
 #   anonymous, editor (owns every article), other editor, managing editor,
 #   assigned reviewer, other reviewer (signed the approved/published ones), integration client.
@@ -93,6 +97,20 @@ MATRIX = [
         (401, 403, 403, 200, 403, 403, 403)),
     ("notifications",       "get",  "/notifications/",                            None,
         (401, 200, 200, 200, 200, 200, 200)),
+    ("webhooks",            "get",  "/webhooks/",                                 None,
+        (401, 403, 403, 200, 403, 403, 200)),
+    ("register webhook",    "post", "/webhooks/",                                 _webhook,
+        (401, 403, 403, 201, 403, 403, 403)),
+    ("webhook",             "get",  "/webhooks/{webhook}/",                       None,
+        (401, 403, 403, 200, 403, 403, 200)),
+    ("change webhook",      "patch", "/webhooks/{webhook}/",                      {"active": False},
+        (401, 403, 403, 200, 403, 403, 403)),
+    ("delete webhook",      "delete", "/webhooks/{webhook}/",                     None,
+        (401, 403, 403, 204, 403, 403, 403)),
+    ("webhook deliveries",  "get",  "/webhooks/{webhook}/deliveries/",            None,
+        (401, 403, 403, 200, 403, 403, 200)),
+    ("resend webhook",      "post", "/webhooks/{webhook}/deliveries/{webhook_delivery}/resend/", {},
+        (401, 403, 403, 200, 403, 403, 403)),
     ("public list",         "get",  "/public/articles/",                          None,
         (200, 200, 200, 200, 200, 200, 200)),
     ("public article",      "get",  "/public/articles/published/",                None,
@@ -111,7 +129,7 @@ def test_every_endpoint_answers_every_role_as_the_table_says(world, settings):
         "DEFAULT_THROTTLE_RATES": {"user": "10000/min", "anon": "10000/min", "login": "10000/min"},
     }
     clients = {role: world.client(role) for role in ROLES}
-    ids = {"assignment": world.assignment.pk, "invitation": world.invitation.pk}
+    ids = {"assignment": world.assignment.pk, "invitation": world.invitation.pk, **world.webhook_ids}
     wrong = []
     for label, method, path, body, expected in MATRIX:
         url = path.format(**ids) if path.startswith("/api/") else A + path.format(**ids)

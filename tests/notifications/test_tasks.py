@@ -29,6 +29,7 @@ def test_every_task_in_the_beat_schedule_exists():
         "notifications.expire_invitations",
         "notifications.check_rereview_due",
         "notifications.send_digests",
+        "webhooks.disable_failing_endpoints",
     }
     assert scheduled <= set(app.tasks)
 
