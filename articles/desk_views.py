@@ -487,6 +487,7 @@ def _changes_page(
     reviewed = version_under_review(article)
     groups = []
     reviews = []
+    references = []
     unanswered = 0
     if reviewed is not None:
         comments = list(_comments(reviewed))
@@ -511,6 +512,8 @@ def _changes_page(
             .exclude(decision=Decision.APPROVE)
             .select_related("reviewer")
         )
+        # The sections' in-text citations link to #ref-N: the list they point at.
+        references = list(reviewed.references.order_by("number"))
     working = article.working_draft()
     return render(
         request,
@@ -520,6 +523,7 @@ def _changes_page(
             "reviewed": reviewed,
             "groups": groups,
             "reviews": reviews,
+            "references": references,
             "unanswered": unanswered,
             "working": working,
             "can_submit": Action.SUBMIT in allowed_actions(article, request.user),

@@ -54,6 +54,15 @@ def test_comments_are_shown_next_to_their_section(editor, changes_requested):
     assert "1 comment still without an answer" in html
 
 
+def test_citations_on_the_page_land_on_its_reference_list(editor, changes_requested):
+    html = client_for(editor).get(changes_url(changes_requested)).content.decode()
+
+    reference = changes_requested.latest_version().references.order_by("number").first()
+    assert 'href="#ref-1"' in html  # the section's citation …
+    assert f'<li id="ref-{reference.number}"' in html  # … has its target on the page
+    assert reference.title in html
+
+
 def test_answering_resolved_records_the_answer(editor, changes_requested):
     url, comment = answer_url(changes_requested)
 

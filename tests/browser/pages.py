@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,9 +41,8 @@ def log_in(page: Page, username: str, password: str = PASSWORD) -> None:
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
-    # The username sits between visually hidden brackets: Chrome names it "Log out ( editor )".
-    logged_in_as = re.compile(rf"^Log out\W+{re.escape(username)}\W*$")
-    expect(page.get_by_role("button", name=logged_in_as)).to_be_visible()
+    # The button's accessible name is exactly its visible text (WCAG 2.5.3, label in name).
+    expect(page.get_by_role("button", name=f"Log out {username}", exact=True)).to_be_visible()
 
 
 def log_out(page: Page) -> None:
