@@ -40,6 +40,10 @@ class ApiTokenAdmin(admin.ModelAdmin):
     list_select_related = ["user", "created_by"]
     actions = ["revoke"]
 
+    def get_queryset(self, request):
+        # What the change page reads too (readonly fields, links, the object's name), in the one query.
+        return super().get_queryset(request).select_related("user", "created_by")
+
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return []

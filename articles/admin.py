@@ -210,6 +210,10 @@ class ArticleAdmin(DomainErrorsAsMessages, admin.ModelAdmin):
             ("Record", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
         ]
 
+    def get_queryset(self, request):
+        # What the change page reads too (readonly fields, links, the object's name), in the one query.
+        return super().get_queryset(request).select_related("specialty", "owner", "published_version")
+
     def get_readonly_fields(self, request, obj=None):
         fields = list(self.readonly_fields)
         if request.user.has_perm("audit.view_auditevent"):
@@ -454,6 +458,10 @@ class ArticleVersionAdmin(DomainErrorsAsMessages, admin.ModelAdmin):
                 },
             ),
         ]
+
+    def get_queryset(self, request):
+        # What the change page reads too (readonly fields, links, the object's name), in the one query.
+        return super().get_queryset(request).select_related("article", "author", "last_edited_by")
 
     def get_readonly_fields(self, request, obj=None):
         if _draft_editable(request, obj):

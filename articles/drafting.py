@@ -11,6 +11,7 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -227,7 +228,10 @@ def save_draft(
     has moved on, nothing is written and ``StaleEditError`` says who saved it.
     """
     with transaction.atomic():
-        article = Article.objects.select_for_update().get(pk=article.pk)
+        # OF the article row only: the specialty is joined to be read, not locked.
+        article = (
+            Article.objects.select_for_update(of=("self",)).select_related("specialty").get(pk=article.pk)
+        )
         if not can_edit_draft(actor, article):
             raise NotPermitted("Only the article's editor or a managing editor can edit its draft.")
         version = article.working_draft()
@@ -277,7 +281,9 @@ def save_draft(
 def refuse_stale(version: ArticleVersion, expected_revision: int) -> None:
     """Raise ``StaleEditError`` if the draft was saved since the editor opened ``expected_revision``."""
     if version.revision != expected_revision:
-        who = version.last_edited_by.get_username() if version.last_edited_by else "someone"
+        # Only a refusal names the editor: read by id, the draft is loaded without its editor.
+        editor = get_user_model().objects.filter(pk=version.last_edited_by_id).first()
+        who = editor.get_username() if editor else "someone"
         raise StaleEditError(
             f"Someone else saved this draft since you opened it ({who}, at "
             f"{timezone.localtime(version.updated_at):%Y-%m-%d %H:%M}). Your changes were not saved; "

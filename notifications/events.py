@@ -251,7 +251,9 @@ def _assignment(event: AuditEvent):
     if not pk:
         return None
     return (
-        ReviewAssignment.objects.select_related("reviewer__user", "assigned_by", "article__owner", "version")
+        ReviewAssignment.objects.select_related(
+            "reviewer__user", "assigned_by", "article__owner", "article__specialty", "version"
+        )
         .filter(pk=pk)
         .first()
     )

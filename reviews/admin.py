@@ -109,6 +109,14 @@ class ReviewAssignmentAdmin(ReadOnly, admin.ModelAdmin):
     list_select_related = ["article", "version__article", "reviewer"]
     date_hierarchy = "invited_at"
 
+    def get_queryset(self, request):
+        # What the change page reads too (readonly fields, links, the object's name), in the one query.
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("article", "version__article", "reviewer", "assigned_by")
+        )
+
 
 @admin.register(Review)
 class ReviewAdmin(ReadOnly, admin.ModelAdmin):

@@ -171,7 +171,9 @@ def require_own(user, assignment: ReviewAssignment) -> None:
 def assignment_for(user, pk: int) -> ReviewAssignment:
     """The assignment with this id, if ``user`` may see it (its reviewer, or a managing editor)."""
     assignment = (
-        ReviewAssignment.objects.select_related("reviewer__user", "article", "version").filter(pk=pk).first()
+        ReviewAssignment.objects.select_related("reviewer__user", "article__specialty", "version")
+        .filter(pk=pk)
+        .first()
     )
     if assignment is None:
         raise NotPermitted("This review assignment is not yours.")  # same answer: no probing for ids

@@ -105,6 +105,7 @@ class _ArticleFacts:
     article: Article
     version: ArticleVersion | None
     writer_ids: frozenset[int]
+    writer_names: dict[int, str]  # to name the writer an author conflict is with
     topic_text: str
     assigned_member_ids: frozenset[int]
 
@@ -120,6 +121,8 @@ def _facts(article: Article) -> _ArticleFacts:
     for author_id, editor_id in article.versions.values_list("author_id", "last_edited_by_id"):
         writers.update({author_id, editor_id})
     writers.discard(None)
+    user_model = get_user_model()
+    names = dict(user_model.objects.filter(pk__in=writers).values_list("pk", user_model.USERNAME_FIELD))
     topic_text = " ".join([article.title] + ([version.title, version.summary] if version is not None else []))
     assigned = (
         ReviewAssignment.objects.filter(version=version, status__in=OPEN_ASSIGNMENT_STATUSES).values_list(
@@ -128,7 +131,7 @@ def _facts(article: Article) -> _ArticleFacts:
         if version is not None
         else []
     )
-    return _ArticleFacts(article, version, frozenset(writers), topic_text, frozenset(assigned))
+    return _ArticleFacts(article, version, frozenset(writers), names, topic_text, frozenset(assigned))
 
 
 def _topic_mentioned(topic: str, text: str) -> bool:
@@ -150,7 +153,7 @@ def _conflict_reasons(member: BoardMember, facts: _ArticleFacts, today: datetime
             reasons.append(
                 Reason(
                     "conflict",
-                    f"They declared a conflict of interest with {conflict.author.get_username()}, "
+                    f"They declared a conflict of interest with {facts.writer_names[conflict.author_id]}, "
                     f"who owns or wrote this article {since}.",
                 )
             )
@@ -268,7 +271,7 @@ def suggest_reviewers(article: Article) -> Suggestions:
     today = timezone.localdate()
     members = list(
         BoardMember.objects.select_related("user")
-        .prefetch_related("specialties", "conflicts__author")
+        .prefetch_related("specialties", "conflicts")
         .annotate(open_count=Count("assignments", filter=Q(assignments__status__in=OPEN_ASSIGNMENT_STATUSES)))
     )
     reviewers = set(

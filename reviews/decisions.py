@@ -280,8 +280,8 @@ def add_review_note(
         require_own(user, a)
         if not text:
             raise ContentInvalid("The note is empty.", fields={"text": ["Required."]})
-        note = ReviewNote.objects.create(review_id=a.review.pk, author=user, text=text)
-        audit("review.note_added", a, user, request_info=request_info, review_id=a.review.pk, note_id=note.pk)
+        note = ReviewNote.objects.create(review_id=review.pk, author=user, text=text)
+        audit("review.note_added", a, user, request_info=request_info, review_id=review.pk, note_id=note.pk)
     return note
 
 
@@ -424,7 +424,7 @@ def schedule_publication(
     """Publish the approved version at ``at`` (``publish_due`` does it). Audited as
     ``publication.scheduled``; scheduling again moves the time."""
     with transaction.atomic():
-        locked = Article.objects.select_for_update().get(pk=article.pk)
+        locked = Article.objects.select_for_update(of=("self",)).select_related("owner").get(pk=article.pk)
         if workflow.Action.PUBLISH not in workflow.allowed_actions(locked, by):
             if locked.state != S.APPROVED:
                 raise ReviewRefused("Only an approved article can be scheduled for publication.")
@@ -453,8 +453,12 @@ def schedule_publication(
 
 def cancel_scheduled_publication(article: Article, by, *, reason: str = "") -> PublicationSchedule:
     with transaction.atomic():
-        locked = Article.objects.select_for_update().get(pk=article.pk)
-        schedule = PublicationSchedule.objects.filter(article=locked, status=ScheduleStatus.PENDING).first()
+        locked = Article.objects.select_for_update(of=("self",)).select_related("owner").get(pk=article.pk)
+        schedule = (
+            PublicationSchedule.objects.select_related("version")
+            .filter(article=locked, status=ScheduleStatus.PENDING)
+            .first()
+        )
         if schedule is None:
             raise ReviewRefused("This article has no scheduled publication.")
         if not (roles_for(by, locked) & {Role.EDITOR, Role.MANAGING_EDITOR}):
@@ -485,9 +489,12 @@ def publish_due(now: datetime.datetime | None = None) -> list[int]:
     published: list[int] = []
     for schedule_id, article_id in due.values_list("pk", "article_id"):
         with transaction.atomic():
-            article = Article.objects.select_for_update().get(pk=article_id)
+            article = (
+                Article.objects.select_for_update(of=("self",)).select_related("owner").get(pk=article_id)
+            )
             schedule = (
-                PublicationSchedule.objects.select_for_update()
+                PublicationSchedule.objects.select_for_update(of=("self",))
+                .select_related("version")
                 .filter(pk=schedule_id, status=ScheduleStatus.PENDING)
                 .first()
             )

@@ -214,7 +214,7 @@ def diffs_for_reviewer(assignment) -> dict[str, VersionDiff]:
     version = assignment.version
     result: dict[str, VersionDiff] = {}
     earlier = (
-        Review.objects.filter(reviewer=assignment.reviewer, version__article_id=assignment.article_id)
+        Review.objects.filter(reviewer_id=assignment.reviewer_id, version__article_id=assignment.article_id)
         .filter(version__number__lt=version.number)
         .select_related("version")
         .order_by("-version__number")

@@ -186,7 +186,11 @@ def perform(
     with transaction.atomic():
         # of=("self",): a bare FOR UPDATE would also lock the joined specialty row and
         # serialise every transition in that specialty (measured by bench/transitions.py).
-        locked = Article.objects.select_for_update(of=("self",)).select_related("specialty").get(pk=pk)
+        locked = (
+            Article.objects.select_for_update(of=("self",))
+            .select_related("specialty", "owner", "published_version")
+            .get(pk=pk)
+        )
         roles = roles_for(actor, locked)
         if not (roles & transition.roles) or not _holds_permission(actor, transition):
             raise NotPermitted(

@@ -65,6 +65,11 @@ class FeedbackAdmin(admin.ModelAdmin):
     search_fields = ["article__title", "article__slug", "message", "email"]
     list_select_related = ["article", "version"]
     date_hierarchy = "created_at"
+
+    def get_queryset(self, request):
+        # What the change page reads too (readonly fields, links, the object's name), in the one query.
+        return super().get_queryset(request).select_related("article", "version__article", "handled_by")
+
     fields = [
         "article",
         "version",

@@ -1,8 +1,38 @@
 import os
 
 import pytest
-from django.db import connection
+from django.db import connection, models
 from django.db.backends.signals import connection_created
+from django.db.models import query
+
+# Every query in the test session runs in FETCH_RAISE: touching a relation or a deferred
+# field that the query did not load raises FieldFetchBlocked instead of quietly running one
+# more query. In a loop that quiet query is an N+1; here it fails the test that walks the
+# page. Django documents a per-queryset and per-manager mode, not a global one, so this sets
+# the module default QuerySet() reads (django.db.models.query.DEFAULT_FETCH_MODE, 6.1);
+# tests/test_fetch_mode.py proves it still takes effect. Production keeps Django's FETCH_ONE.
+# Where one lazy fetch of one object is deliberate, the code says so with
+# .fetch_mode(models.FETCH_ONE) on that queryset (docs/queries.md).
+FETCH_MODES = {"raise": models.FETCH_RAISE, "one": models.FETCH_ONE, "peers": models.FETCH_PEERS}
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--fetch-mode",
+        choices=sorted(FETCH_MODES),
+        default="raise",
+        help="Default fetch mode of every queryset in the session (default: raise). "
+        "'one' is Django's own default: use it to tell whether a failure is a blocked lazy fetch.",
+    )
+
+
+def pytest_configure(config):
+    if not hasattr(query, "DEFAULT_FETCH_MODE"):
+        raise pytest.UsageError(
+            "django.db.models.query.DEFAULT_FETCH_MODE is gone: find where this Django "
+            "version keeps the default fetch mode and update tests/conftest.py."
+        )
+    query.DEFAULT_FETCH_MODE = FETCH_MODES[config.getoption("--fetch-mode")]
 
 
 def _allow_test_flush(sender, connection, **kwargs):

@@ -51,7 +51,10 @@ def _assignments():
 
 
 def assignment_detail(assignment: ReviewAssignment, user) -> dict:
-    assignment = _assignments().get(pk=assignment.pk)
+    # The text it may carry names its author and last editor.
+    assignment = (
+        _assignments().select_related("version__author", "version__last_edited_by").get(pk=assignment.pk)
+    )
     assignment.text_available = can_open_text(user, assignment)
     assignment.text = assignment.version if assignment.text_available else None
     return AssignmentDetailSerializer(assignment).data

@@ -81,7 +81,7 @@ def test_a_managing_editor_creates_a_token_and_sees_its_key_once(db, admin_clien
         reverse("admin:api_apitoken_add"), {"name": "Nightly pipeline", "user": bot.pk}, follow=True
     )
     assert response.status_code == 200
-    token = ApiToken.objects.get(name="Nightly pipeline")
+    token = ApiToken.objects.select_related("created_by").get(name="Nightly pipeline")
     (message,) = [str(m) for m in response.context["messages"] if "copy it now" in str(m)]
     key = message.split(" is ", 1)[1].split(" ", 1)[0]
     assert token.key_hash == hashlib.sha256(key.encode()).hexdigest()

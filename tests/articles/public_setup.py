@@ -16,7 +16,7 @@ from accounts.roles import REVIEWER
 from articles.drafting import DraftContent, ReferenceInput, SectionInput, save_draft
 from articles.models import Article, ArticleState, Audience, ReferenceKind
 from reviews.workflow import Action, perform
-from tests.factories import make_article, make_user, sign_approval, submit, valid_content
+from tests.factories import make_article, make_user, reread, sign_approval, submit, valid_content
 
 
 def reviewer(username: str, **member_fields):
@@ -41,7 +41,7 @@ def approve_and_publish(article: Article, managing, reviewers) -> Article:
         sign_approval(version, user, managing)
     Article.objects.filter(pk=article.pk).update(state=ArticleState.APPROVED)
     perform(article, Action.PUBLISH, managing)
-    return Article.objects.get(pk=article.pk)
+    return reread(article)
 
 
 def publish_article(editor, managing, reviewers, content: DraftContent | None = None, **kw) -> Article:
@@ -58,7 +58,7 @@ def start_new_version(article: Article, editor, managing, content: DraftContent)
     save_draft(article, content, expected_revision=draft.revision, actor=editor)
     submit(article, editor)
     _start_review(article, managing)
-    return Article.objects.get(pk=article.pk)
+    return reread(article)
 
 
 def publish_new_version(article: Article, editor, managing, reviewers, content: DraftContent) -> Article:

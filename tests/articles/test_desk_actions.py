@@ -106,7 +106,7 @@ def test_publish_button_publishes_an_approved_article(editor, managing, submitte
     response = client_for(editor).post(action_url(submitted_article), {"action": "publish"})
 
     assert response.status_code == 302
-    article = Article.objects.get(pk=submitted_article.pk)
+    article = Article.objects.select_related("published_version").get(pk=submitted_article.pk)
     assert article.state == ArticleState.PUBLISHED
     assert article.published_version.number == 1
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime
 
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -119,29 +117,3 @@ def test_reviewers_and_anonymous_are_kept_out(db, client):
 
     assert client_for(reviewer).get(DASHBOARD).status_code == 403
     assert client.get(DASHBOARD).status_code == 302
-
-
-def _queries_for(client, **params) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(DASHBOARD, params)
-    assert response.status_code == 200
-    return len(ctx.captured_queries)
-
-
-def test_queries_do_not_grow_with_the_number_of_articles(editor, django_assert_num_queries):
-    specialty = make_specialty()
-    cardio = make_specialty("cardiology")
-    make_article(editor, specialty)
-    client = client_for(editor)
-    with_one = _queries_for(client)
-    assert _queries_for(client, specialty="obstetrics", state="draft") == with_one
-
-    for i in range(12):
-        article = make_article(editor, cardio if i % 2 else specialty, content=valid_content(title=f"A{i}"))
-        if i % 3 == 0:
-            submit(article, editor)
-
-    with django_assert_num_queries(with_one):
-        client.get(DASHBOARD)
-    with django_assert_num_queries(with_one):
-        client.get(DASHBOARD, {"specialty": "cardiology", "state": "draft"})

@@ -292,7 +292,7 @@ def test_new_article_creates_version_one_and_opens_the_editor(editor):
 
     article = Article.objects.get(title="Atrial fibrillation")
     assert response.status_code == 302 and response["Location"] == edit_url(article)
-    assert article.owner == editor and article.latest_version().number == 1
+    assert article.owner_id == editor.pk and article.latest_version().number == 1
 
 
 def test_new_article_never_takes_a_slug_the_desk_uses_for_a_page(editor):

@@ -9,8 +9,6 @@ from django.urls import reverse
 
 from articles.drafting import ReferenceInput, SectionInput, save_draft
 from articles.models import Article, Audience, ReferenceKind
-from notifications.kinds import Kind
-from notifications.outbox import Message, notify
 from reviews.models import SectionComment
 from reviews.workflow import open_working_draft
 from tests.articles.desk_setup import client_for
@@ -92,15 +90,3 @@ def test_changes_page_with_one_or_many_comments(editor, managing):
     count(client, pages[0])
 
     assert count(client, pages[0]) == count(client, pages[1])
-
-
-def test_inbox_with_one_or_many_notifications(editor, draft_article):
-    client = client_for(editor)
-    notify(editor, Message(Kind.ARTICLE_SUBMITTED, "One"), article=draft_article)
-    count(client, reverse("inbox:list"))
-    with_one = count(client, reverse("inbox:list"))
-
-    for i in range(12):
-        notify(editor, Message(Kind.CHANGES_REQUESTED, f"More {i}"), article=draft_article)
-
-    assert count(client, reverse("inbox:list")) == with_one

@@ -11,7 +11,7 @@ from django.urls import reverse
 from articles.models import Article, ArticleState
 from notifications.kinds import Kind
 from notifications.outbox import Message, notify
-from reviews.models import SectionComment
+from reviews.models import CommentResponse, SectionComment
 from reviews.workflow import open_working_draft
 from tests.articles.desk_setup import client_for, csp_problems, draft_post_data
 from tests.factories import make_article, make_specialty, submit
@@ -127,7 +127,7 @@ def test_posts_without_a_csrf_token_are_refused(editor, commented):
     after = Article.objects.get(pk=commented.pk)
     assert (after.state, after.working_draft().revision) == before
     assert not Article.objects.filter(title="Sneaky").exists()
-    assert not hasattr(SectionComment.objects.get(pk=comment.pk), "response")
+    assert not CommentResponse.objects.filter(comment=comment).exists()
     assert editor.notifications.filter(read_at__isnull=True).exists()
 
 

@@ -59,7 +59,7 @@ def test_policy_editions_are_added_and_earlier_ones_kept(admin_client):
     )
     assert response.status_code == 302
     latest = EditorialPolicy.objects.first()
-    assert latest.body == "Second edition" and latest.created_by == admin_client.user
+    assert latest.body == "Second edition" and latest.created_by_id == admin_client.user.pk
     admin_client.post(f"/admin/site_content/editorialpolicy/{first.pk}/change/", {"body": "Rewritten"})
     first.refresh_from_db()
     assert first.body == "First edition"

@@ -337,7 +337,7 @@ def test_an_earlier_version_stays_readable_with_its_own_reviewers(
 def test_board_member_profile_shows_disclosures_without_naming_unpublished_articles(
     client, editor, managing, ana, published
 ):
-    member = Review.objects.get(version=published.published_version).reviewer
+    member = Review.objects.select_related("reviewer").get(version=published.published_version).reviewer
     secret = make_article(editor, content=valid_content(title="SECRET-UNPUBLISHED-TITLE"))
     ConflictOfInterest.objects.create(member=member, kind="topic", topic="Advisory fees from Acme Pharma")
     ConflictOfInterest.objects.create(member=member, kind="article", article=secret, details="Co-author")
@@ -359,7 +359,7 @@ def test_former_member_profile_stays_public_only_if_their_signature_is(client, a
     from reviews.models import BoardMember
 
     BoardMember.objects.update(is_active=False)
-    signed = Review.objects.get(version=published.published_version).reviewer
+    signed = Review.objects.select_related("reviewer").get(version=published.published_version).reviewer
     never_signed = BoardMember.objects.get(user=ben)
     assert client.get(f"/board/{signed.pk}/").status_code == 200
     assert client.get(f"/board/{never_signed.pk}/").status_code == 404

@@ -1,4 +1,7 @@
-"""Queries per public page do not grow with sections, references, reviewers or rows."""
+"""Queries per public page do not grow with sections, references, reviewers or rows.
+
+The article page and the index are with every other listing in tests/test_constant_queries.py.
+"""
 
 import pytest
 from django.core.cache import cache
@@ -13,7 +16,6 @@ from tests.articles.public_setup import (
     rich_content,
     second_version,
 )
-from tests.factories import make_specialty
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
@@ -36,15 +38,6 @@ def small_and_large(editor, managing):
     return small, large
 
 
-@pytest.mark.parametrize("query", ["", "?audience=professional"])
-def test_article_page_queries_do_not_grow_with_its_size(client, small_and_large, query):
-    _small, large = small_and_large
-    assert large.published_version.sections.count() == 12 and large.published_version.references.count() == 12
-    small_count = count_queries(client, f"/articles/small/{query}")
-    large_count = count_queries(client, f"/articles/large/{query}")
-    assert small_count == large_count
-
-
 def test_article_page_served_from_cache_runs_no_query(client, small_and_large):
     count_queries(client, "/articles/large/")
     assert count_queries(client, "/articles/large/", cold=False) == 0
@@ -58,16 +51,6 @@ def test_earlier_version_page_queries_do_not_grow(client, editor, managing, smal
     assert count_queries(client, "/articles/small/versions/1/") == count_queries(
         client, "/articles/large/versions/1/"
     )
-
-
-def test_index_queries_do_not_grow_with_rows(client, editor, managing):
-    signer = reviewer("signer")
-    publish_article(editor, managing, [signer], slug="first")
-    paths = ["/articles/", "/articles/?audience=patient&q=cervical&updated_since=2000-01-01"]
-    one_row = [count_queries(client, path) for path in paths]
-    for i in range(8):
-        publish_article(editor, managing, [signer], slug=f"more-{i}", specialty=make_specialty(f"s{i}"))
-    assert [count_queries(client, path) for path in paths] == one_row
 
 
 def test_history_queries_do_not_grow_with_versions(client, editor, managing):

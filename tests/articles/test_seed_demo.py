@@ -103,7 +103,7 @@ class SeedDemoTests(TestCase):
             assert last.state_after == article.state, article.slug
 
     def test_the_cervical_insufficiency_article_is_published_for_patients_and_professionals(self):
-        article = Article.objects.get(slug=CERVICAL)
+        article = Article.objects.select_related("published_version").get(slug=CERVICAL)
         version = article.published_version
 
         assert article.state == ArticleState.PUBLISHED

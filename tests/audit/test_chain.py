@@ -16,7 +16,7 @@ from articles.models import Article, ArticleState
 from audit.chain import RequestInfo, record, verify_chain
 from audit.models import AuditEvent, AuditTrailIsAppendOnly
 from reviews.workflow import Action, TransitionNotAllowed, perform
-from tests.factories import approve_directly, make_article, make_user, submit
+from tests.factories import approve_directly, make_article, make_user, reread, submit
 
 
 @pytest.fixture
@@ -245,7 +245,7 @@ def test_two_simultaneous_publishes_give_one_success_and_one_clear_refusal():
     )
 
     _one_success_one_refusal(outcomes)
-    article.refresh_from_db()
+    article = reread(article)
     assert article.state == ArticleState.PUBLISHED
     assert article.published_version.number == 1
     assert AuditEvent.objects.filter(action="article.publish", article_id=article.pk).count() == 1

@@ -59,13 +59,15 @@ def test_versions_are_valid_frozen_content_with_their_hash():
 @pytest.mark.django_db(transaction=True)  # the COPY writer uses a second connection
 def test_published_and_approved_versions_carry_signed_approvals_that_bind():
     seed()
-    for article in Article.objects.filter(state__in=[S.PUBLISHED, S.ARCHIVED]):
+    for article in Article.objects.filter(state__in=[S.PUBLISHED, S.ARCHIVED]).select_related(
+        "published_version", "specialty"
+    ):
         assert article.published_version.frozen_at is not None
         assert article.published_version.published_at is not None
         # What publishing checks: enough signatures, each over exactly this text.
         assert len(approvals_binding(article.published_version)) >= article.approvals_needed
         assert article.next_review_due is not None
-    for article in Article.objects.filter(state=S.APPROVED):
+    for article in Article.objects.filter(state=S.APPROVED).select_related("specialty"):
         latest = article.latest_version()
         assert len(approvals_binding(latest)) >= article.approvals_needed
     signed = Review.objects.filter(decision=Decision.APPROVE)

@@ -60,7 +60,7 @@ def scan(moment: datetime.datetime) -> list[tuple[str, str]]:
     before = set(Notification.objects.values_list("pk", flat=True))
     with time_machine.travel(moment, tick=False):
         send_reminders()
-    new = Notification.objects.exclude(pk__in=before).order_by("pk")
+    new = Notification.objects.exclude(pk__in=before).select_related("recipient").order_by("pk")
     names = dict(ReminderRule.objects.values_list("pk", "name"))
     return [(names[n.payload["rule_id"]], n.recipient.username) for n in new]
 

@@ -130,7 +130,7 @@ def test_page_actions_through_the_form(client, reviewer, reviewer2, article):
     response = client.post(URL, {"action": "declare", "kind": "article", "article": article.slug})
     assert response.status_code == 302
     conflict = ConflictOfInterest.objects.get(member=reviewer)
-    assert conflict.article == article
+    assert conflict.article_id == article.pk
 
     refused = client.post(URL, {"action": "declare", "kind": "topic", "topic": ""})
     assert refused.status_code == 400

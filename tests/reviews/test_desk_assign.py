@@ -58,7 +58,7 @@ def test_assigning_a_suggested_member_invites_them(as_managing, article, reviewe
     response = as_managing.post(assign_url(article), {"member": reviewer.pk})
     assert response.status_code == 302
     assignment = ReviewAssignment.objects.get(article=article)
-    assert assignment.reviewer == reviewer
+    assert assignment.reviewer_id == reviewer.pk
     assert assignment.status == AssignmentStatus.INVITED
     article.refresh_from_db()
     assert article.state == ArticleState.UNDER_REVIEW
@@ -117,7 +117,7 @@ def test_replacing_a_declined_assignment(as_managing, article, reviewer, reviewe
     response = as_managing.post(assign_url(article), {"member": reviewer2.pk, "replaces": old.pk})
     assert response.status_code == 302
     new = ReviewAssignment.objects.get(reviewer=reviewer2)
-    assert new.replaces == old
+    assert new.replaces_id == old.pk
 
 
 def test_cancel_needs_a_reason(as_managing, article, reviewer, managing):

@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -16,7 +14,6 @@ from reviews.assignments import assign_reviewer
 from tests.factories import (
     approve_directly,
     make_article,
-    make_assignment,
     make_specialty,
     submit,
     valid_content,
@@ -165,37 +162,3 @@ def test_pagination(client, editor, managing, specialty):
     assert len(first.context["page"].object_list) == 25
     assert len(second.context["page"].object_list) == 2
     assert titles(first).isdisjoint(titles(second))
-
-
-def count_queries(client, params) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(QUEUE, params)
-    assert response.status_code == 200
-    return len(queries)
-
-
-@pytest.mark.parametrize("tab", ["in_review", "rereview"])
-def test_queries_do_not_grow_with_rows(client, editor, managing, specialty, tab):
-    reviewers = [make_reviewer(f"rev{n}", specialty).user for n in range(4)]
-    today = timezone.localdate()
-
-    def one(title):
-        article = new_submitted(editor, title)
-        if tab == "in_review":
-            for user in reviewers[:2]:
-                make_assignment(article.latest_version(), user, managing, status="accepted")
-            Article.objects.filter(pk=article.pk).update(state=ArticleState.UNDER_REVIEW)
-        else:
-            article = mark_published(article, next_review_due=today)
-            RereviewFlag.objects.create(
-                article=article, version=article.latest_version(), reason="New trial", flagged_by=managing
-            )
-
-    one("Only one")
-    client.force_login(managing)
-    client.get(QUEUE, {"tab": tab})  # warm the session and permission caches alike for both counts
-    few = count_queries(client, {"tab": tab})
-    for n in range(6):
-        one(f"Many {n}")
-    many = count_queries(client, {"tab": tab})
-    assert few == many

@@ -102,7 +102,7 @@ def test_requesting_changes_records_the_review_and_section_comments(as_reviewer,
     assert response.status_code == 302
     review = Review.objects.get(assignment=assignment)
     assert review.decision == "request_changes"
-    comment = SectionComment.objects.get(review=review)
+    comment = SectionComment.objects.select_related("section").get(review=review)
     assert (comment.section, comment.quote) == (section, "selected women")
     assignment.article.refresh_from_db()
     assert assignment.article.state == ArticleState.CHANGES_REQUESTED
@@ -131,7 +131,7 @@ def test_approving_with_the_password_signs(as_reviewer, assignment, reviewer):
     response = as_reviewer.post(page_url(assignment), approval(confirm="True", password=PASSWORD))
     assert response.status_code == 302
     review = Review.objects.get(assignment=assignment)
-    assert review.signer == reviewer.user
+    assert review.signer_id == reviewer.user.pk
     assert review.signature_meaning == "I approve version 1 of this article as medically accurate."
     assert review.signed_content_hash == assignment.version.content_hash
     assignment.article.refresh_from_db()

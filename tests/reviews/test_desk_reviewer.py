@@ -5,13 +5,11 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from reviews.assignments import accept_assignment, assign_reviewer, declare_conflict
+from reviews.assignments import accept_assignment, assign_reviewer
 from reviews.models import AssignmentStatus, ReviewAssignment
 from tests.factories import make_article, make_assignment, submit, valid_content
 
@@ -172,26 +170,3 @@ def test_reviewer_posts_need_the_csrf_token(reviewer, invited):
     assert client.post(reverse("reviews:decline", args=[invited.pk]), {"reason": "x"}).status_code == 403
     invited.refresh_from_db()
     assert invited.status == AssignmentStatus.INVITED
-
-
-def test_desk_queries_do_not_grow_with_assignments(as_reviewer, editor, managing, reviewer, specialty):
-    def add(n: int) -> None:
-        for status in ("invited", "accepted", "completed", "declined"):
-            article = submit(
-                make_article(editor, specialty, content=valid_content(title=f"{status} {n}")), editor
-            )
-            assignment = make_assignment(article.latest_version(), reviewer.user, managing, status=status)
-            if status == "accepted":
-                declare_conflict(assignment, reviewer.user, category="none")
-
-    def count() -> int:
-        with CaptureQueriesContext(connection) as queries:
-            assert as_reviewer.get(DESK).status_code == 200
-        return len(queries)
-
-    add(0)
-    as_reviewer.get(DESK)
-    few = count()
-    for n in range(1, 5):
-        add(n)
-    assert count() == few

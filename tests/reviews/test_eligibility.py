@@ -14,7 +14,7 @@ from articles.models import Article
 from audit.models import AuditEvent
 from reviews.assignments import assign_reviewer
 from reviews.board import ReviewerNotEligible, suggest_reviewers
-from reviews.models import AssignmentStatus, ConflictKind, ConflictOfInterest, ReviewAssignment
+from reviews.models import AssignmentStatus, BoardMember, ConflictKind, ConflictOfInterest, ReviewAssignment
 from reviews.workflow import open_working_draft
 from tests.factories import make_article, make_board_member, make_specialty, make_user, submit, valid_content
 from tests.reviews.helpers import ready_to_review, request_changes
@@ -125,8 +125,7 @@ def test_an_inactive_member_is_refused(article, reviewer, managing):
 
 def test_a_member_whose_account_is_deactivated_is_refused(article, reviewer, managing):
     type(reviewer.user).objects.filter(pk=reviewer.user_id).update(is_active=False)
-    reviewer.refresh_from_db()
-    reviewer.user.refresh_from_db()
+    reviewer = BoardMember.objects.select_related("user").get(pk=reviewer.pk)
     # A deactivated account holds no permissions either.
     assert refused_with(article, reviewer, managing) == {"inactive", "not_reviewer"}
     assert excluded_with(article, reviewer) == {"inactive", "not_reviewer"}

@@ -42,7 +42,7 @@ def test_a_scheduled_article_is_published_when_its_time_comes(approved, editor):
     assert publish_due(at) == [approved.pk]
     article = Article.objects.get(pk=approved.pk)
     assert article.state == ArticleState.PUBLISHED
-    assert article.published_version == article.latest_version()
+    assert article.published_version_id == article.latest_version().pk
     assert PublicationSchedule.objects.get().status == ScheduleStatus.PUBLISHED
     publish = AuditEvent.objects.get(action="article.publish")
     assert publish.actor is None and publish.actor_label == "system"

@@ -162,7 +162,7 @@ def prepare(article: Article, action: str, role: str, people) -> Article:
         Article.objects.filter(pk=article.pk).update(owner=people[CLIENT_OWNER])
     if role == ASSIGNED_REVIEWER:
         make_assignment(article.latest_version(), people[role], people[MANAGING], AssignmentStatus.ACCEPTED)
-    article = Article.objects.get(pk=article.pk)
+    article = Article.objects.select_related("owner").get(pk=article.pk)
     if article.state == S.CHANGES_REQUESTED and action == Action.SUBMIT:
         draft = open_working_draft(article, article.owner)
         save_draft(

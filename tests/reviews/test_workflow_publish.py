@@ -57,6 +57,6 @@ def test_publishing_with_enough_approvals_swaps_what_readers_see(people):
 
     article.refresh_from_db()
     assert result.state_after == ArticleState.PUBLISHED
-    assert article.published_version == article.latest_version()
+    assert article.published_version_id == article.latest_version().pk
     event = AuditEvent.objects.get(article=article, action="article.publish")
     assert sorted(event.payload["reviewed_by"]) == ["Dr Reviewer", "Dr Reviewer2"]
