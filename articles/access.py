@@ -35,6 +35,11 @@ def roles_for(user, article: Article) -> set[Role]:
     return roles
 
 
+def can_create_articles(user) -> bool:
+    """Editors and integration clients start articles; managing editors assign and decide."""
+    return user.has_perm("articles.draft_article")
+
+
 def can_edit_draft(user, article: Article) -> bool:
     return bool(roles_for(user, article) & {Role.EDITOR, Role.MANAGING_EDITOR})
 
