@@ -26,6 +26,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django import urls
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
@@ -34,6 +35,7 @@ from django.db import transaction
 from django.test import Client, override_settings
 from django.test.client import ClientHandler
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
+from django.urls.resolvers import RegexPattern
 
 from api.models import ApiToken
 from articles.models import Article, ArticleVersion
@@ -553,13 +555,16 @@ CASES: list[Case] = [
 
 # --- the admin ---------------------------------------------------------------------------------
 
-HIDDEN = Redirect("/admin/")  # the admin's answer for an object it does not show you: "doesn't exist"
+TO_ADMIN_INDEX = Redirect("/admin/")
+HIDDEN = TO_ADMIN_INDEX  # the admin's answer for an object it does not show you: "doesn't exist"
 
 
-def _staff(owner: Expected, other: Expected, managing: Expected, superuser: Expected) -> tuple[Expected, ...]:
-    """An admin row: the four staff roles as given, everyone else to the admin's login page."""
+def _staff(
+    owner: Expected, other: Expected, managing: Expected, superuser: Expected, *, others: Expected = AL
+) -> tuple[Expected, ...]:
+    """An admin row: the four staff roles as given, everyone else (by default) to the admin's login page."""
     given = dict(zip(STAFF_ROLES, (owner, other, managing, superuser), strict=True))
-    return tuple(given.get(role, AL) for role in ROLES)
+    return tuple(given.get(role, others) for role in ROLES)
 
 
 SUPERUSER_ONLY = _staff(403, 403, 403, 200)
@@ -584,6 +589,8 @@ def _superuser_only(add: tuple = SUPERUSER_ONLY, delete: tuple = SUPERUSER_ONLY)
 def _managers_read_only() -> AdminAccess:
     return AdminAccess(MANAGERS_ADMIN, NOBODY, MANAGERS_ADMIN, MANAGERS_ADMIN, NOBODY)
 
+
+SETTINGS_PAGE = Redirect(lambda w: _admin_object("site_content.sitesettings", "change", w))
 
 # Model label -> who gets what. The object opened is the world's (``url_world.World.objects``):
 # for articles and versions, the owner's draft, which another editor must not find.
@@ -628,12 +635,7 @@ ADMIN_MODELS: dict[str, AdminAccess] = {
     ),
     # Its list is one row: it sends you straight to it.
     "site_content.sitesettings": AdminAccess(
-        _staff(
-            403,
-            403,
-            Redirect(lambda w: _admin_object("site_content.sitesettings", "change", w)),
-            Redirect(lambda w: _admin_object("site_content.sitesettings", "change", w)),
-        ),
+        _staff(403, 403, SETTINGS_PAGE, SETTINGS_PAGE),
         NOBODY,
         MANAGERS_ADMIN,
         MANAGERS_ADMIN,
@@ -664,16 +666,9 @@ def _admin_cases() -> list[Case]:
     cases = [
         Case("admin:index", url("admin:index"), ALL_STAFF),
         # Signed in without staff status: the form again, saying this account may not enter.
-        Case(
-            "admin:login",
-            url("admin:login"),
-            (200, *(Redirect("/admin/"),) * 3, 200, 200, 200, Redirect("/admin/")),
-        ),
-        Case(
-            "admin:logout",
-            url("admin:logout"),
-            (*(Redirect("/admin/"),), 405, 405, 405, *(Redirect("/admin/"),) * 3, 405),
-        ),
+        Case("admin:login", url("admin:login"), _staff(*(TO_ADMIN_INDEX,) * 4, others=200)),
+        # Logging out is a POST; someone not signed in to the admin is sent to its index.
+        Case("admin:logout", url("admin:logout"), _staff(405, 405, 405, 405, others=TO_ADMIN_INDEX)),
         Case("admin:password_change", url("admin:password_change"), ALL_STAFF),
         Case("admin:password_change_done", url("admin:password_change_done"), ALL_STAFF),
         # Lists the users an article's owner may be: for whoever may view users in the admin.
@@ -790,6 +785,18 @@ def test_every_url_pattern_says_who_may_see_it():
     )
     stale = sorted(covered - set(walked))
     assert not stale, "rows for URL patterns that no longer exist:\n" + "\n".join(stale)
+
+
+def test_the_walk_finds_nested_and_unnamed_patterns():
+    def view(request):
+        raise AssertionError("never called")
+
+    inner = ([urls.path("<int:pk>/", view, name="detail"), urls.path("raw/", view)], "inner")
+    resolver = URLResolver(
+        RegexPattern(r"^/"), [urls.path("top/", view, name="top"), urls.path("in/", urls.include(inner))]
+    )
+
+    assert walk(resolver) == ["top", "inner:detail", "in/raw/"]
 
 
 def test_every_model_in_the_admin_has_a_row():
