@@ -35,14 +35,22 @@ def roles_for(user, article: Article) -> set[Role]:
     return roles
 
 
+def can_create_articles(user) -> bool:
+    """Editors and integration clients start articles; managing editors assign and decide."""
+    return user.has_perm("articles.draft_article")
+
+
 def can_edit_draft(user, article: Article) -> bool:
     return bool(roles_for(user, article) & {Role.EDITOR, Role.MANAGING_EDITOR})
 
 
-def visible_articles(user) -> QuerySet[Article]:
-    """The articles a staff page or the API may show this person: every one for a
-    managing editor, their own for anyone else (editors, integration clients)."""
-    articles = Article.objects.select_related("specialty", "owner", "published_version")
+def visible_articles(user, articles: QuerySet[Article] | None = None) -> QuerySet[Article]:
+    """The articles a staff page, the admin or the API may show this person: every one for a
+    managing editor, their own for anyone else (editors, integration clients).
+
+    ``articles`` is the queryset to narrow (the admin's own); by default, every article."""
+    if articles is None:
+        articles = Article.objects.select_related("specialty", "owner", "published_version")
     if not user.is_authenticated or not user.is_active:
         return articles.none()
     if user.has_perm("articles.manage_articles"):

@@ -26,7 +26,7 @@ from django.utils.html import format_html, format_html_join
 from audit.chain import RequestInfo, record
 from audit.models import AuditEvent
 
-from .access import can_edit_draft
+from .access import can_edit_draft, visible_articles
 from .drafting import DraftContent, ReferenceInput, SectionInput, refuse_stale, save_draft
 from .errors import DomainError, FrozenVersionError, NotPermitted
 from .models import Article, ArticleVersion, Reference, Section, Specialty
@@ -219,6 +219,10 @@ class ArticleAdmin(DomainErrorsAsMessages, admin.ModelAdmin):
         if request.user.has_perm("audit.view_auditevent"):
             fields.append("audit_log_link")
         return fields
+
+    def get_queryset(self, request):
+        # Another editor's article is "not there", as on the desk and in the API.
+        return visible_articles(request.user, super().get_queryset(request))
 
     def has_add_permission(self, request):
         return False  # articles start in the editor (articles.drafting.create_article), with a first draft
@@ -467,6 +471,9 @@ class ArticleVersionAdmin(DomainErrorsAsMessages, admin.ModelAdmin):
         if _draft_editable(request, obj):
             return self.ALWAYS_READ_ONLY
         return [*self.ALWAYS_READ_ONLY, *self.CONTENT_FORM_FIELDS]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(article__in=visible_articles(request.user).values("pk"))
 
     def has_add_permission(self, request):
         return False  # versions are opened from the article (drafting and the workflow)

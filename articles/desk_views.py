@@ -30,7 +30,7 @@ from reviews.diff import WordOp, diff_versions, render_word_diff
 from reviews.models import Decision, Review, SectionComment
 from reviews.workflow import TRANSITIONS, Action, allowed_actions, open_working_draft, perform
 
-from .access import can_edit_draft
+from .access import can_create_articles, can_edit_draft
 from .content import check_version
 from .desk_forms import (
     DESK_ACTIONS,
@@ -135,7 +135,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "states": states,
             "total": sum(counts.values()),
             "all_query": without_state.urlencode(),
-            "can_create": request.user.has_perm("articles.draft_article"),
+            "can_create": can_create_articles(request.user),
             "desk_nav": "articles",
         },
     )
@@ -154,6 +154,9 @@ def _query(base, **changes) -> str:
 @require_http_methods(["GET", "POST"])
 @desk_view
 def new_article(request: HttpRequest) -> HttpResponse:
+    if not can_create_articles(request.user):
+        # Not a form that could only be refused: managing editors see articles, they do not start them.
+        raise PermissionDenied("Only editors (and integration clients) can create articles.")
     form = NewArticleForm(request.POST or None)
     status = 200
     if request.method == "POST":

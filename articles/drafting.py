@@ -19,7 +19,7 @@ from django.utils.text import slugify
 
 from audit.chain import RequestInfo, record
 
-from .access import can_edit_draft
+from .access import can_create_articles, can_edit_draft
 from .content import compute_content_hash, reading_grade
 from .errors import ContentInvalid, FrozenVersionError, NotPermitted, StaleEditError
 from .models import Article, ArticleState, ArticleVersion, Audience, Origin, Reference, Section, Specialty
@@ -171,7 +171,7 @@ def create_article(
     request_info: RequestInfo | None = None,
 ) -> Article:
     """A new article whose version 1 is the working draft."""
-    if not owner.has_perm("articles.draft_article"):
+    if not can_create_articles(owner):
         raise NotPermitted("Only editors (and integration clients) can create articles.")
     if origin == Origin.MACHINE and not generator.strip():
         raise ContentInvalid(

@@ -137,7 +137,8 @@ def article_history(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+# HEAD as for every other reader's page: link checkers and crawlers ask it.
+@require_http_methods(["GET", "HEAD", "POST"])
 def article_feedback(request: HttpRequest, slug: str) -> HttpResponse:
     article = _article_or_404(slug)
     if request.method == "POST":

@@ -27,8 +27,11 @@ def messages_of(response) -> list[str]:
 
 
 @pytest.fixture
-def staff_editor(db):
-    return make_user("staff-editor", EDITOR, is_staff=True)
+def staff_editor(editor):
+    """The articles' own editor, with staff status: the admin shows an editor their own articles."""
+    editor.is_staff = True
+    editor.save(update_fields=["is_staff"])
+    return editor
 
 
 @pytest.fixture
@@ -64,6 +67,22 @@ def test_a_staff_editor_sees_the_articles_in_the_admin(client, staff_editor, dra
     assert response.status_code == 200
     assert draft_article.title in response.content.decode()
     assert 'name="reason"' in response.content.decode()  # beside the workflow actions
+
+
+def test_another_editors_article_is_not_there_in_the_admin(client, draft_article):
+    other = make_user("other-editor", EDITOR, is_staff=True)
+    client.force_login(other)
+
+    listed = client.get(CHANGELIST)
+    assert listed.status_code == 200
+    assert list(listed.context["cl"].result_list) == []
+    versions = client.get(reverse("admin:articles_articleversion_changelist"))
+    assert list(versions.context["cl"].result_list) == []
+    # As on the desk and in the API: answered like an article that does not exist.
+    for page in (article_page(draft_article), version_page(draft_article.latest_version())):
+        response = client.get(page)
+        assert response.status_code == 302
+        assert response["Location"] == reverse("admin:index")
 
 
 def test_the_article_page_shows_its_own_audit_trail_to_an_editor(client, staff_editor, submitted_article):
@@ -342,5 +361,6 @@ def test_a_superuser_who_is_not_the_owner_still_edits_as_managing_editor_but_a_s
 
     response = client.post(version_page(version), {"title": "Changed", "expected_revision": 1}, follow=True)
 
-    assert any("Only the article's editor or a managing editor" in m for m in messages_of(response))
+    # Not theirs to see: answered like a version that does not exist, and nothing changes.
+    assert response.redirect_chain == [(reverse("admin:index"), 302)]
     assert ArticleVersion.objects.get(pk=version.pk).title == draft_article.title

@@ -112,6 +112,11 @@ def test_new_article_button_only_for_editors(editor, managing):
     assert reverse("desk:new") not in client_for(managing).get(DASHBOARD).content.decode()
 
 
+def test_the_new_article_form_is_not_shown_to_whom_it_would_refuse(managing):
+    # The button is hidden, and the address typed by hand is refused before any form.
+    assert client_for(managing).get(reverse("desk:new")).status_code == 403
+
+
 def test_reviewers_and_anonymous_are_kept_out(db, client):
     reviewer = make_user("rev", REVIEWER)
 
