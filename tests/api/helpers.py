@@ -151,7 +151,9 @@ def build_world() -> World:
         client=users["integration"], url="https://93.184.215.14/hooks", kinds=EventKind.values, by=managing
     )
     # A delivery to it without giving the client an article of its own (tests count the articles).
-    submitted = AuditEvent.objects.get(action="article.submit", article=under_review)
+    submitted = AuditEvent.objects.select_related("article").get(
+        action="article.submit", article=under_review
+    )
     [delivery_id] = write_deliveries(submitted, EventKind.SUBMITTED, [endpoint])
 
     return World(
