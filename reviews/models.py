@@ -146,6 +146,8 @@ class ReviewAssignment(models.Model):
             models.Index(fields=["reviewer", "status"], name="assignment_reviewer_status"),
             models.Index(fields=["article", "status"], name="assignment_article_status"),
             models.Index(fields=["status", "due_at"], name="assignment_status_due"),
+            # Invitations past their answer date (the queue's overdue tab, with the one above).
+            models.Index(fields=["status", "respond_by"], name="assignment_status_respond_by"),
         ]
 
     def __str__(self) -> str:

@@ -181,9 +181,12 @@ def reviewer_only(view: Callable) -> Callable:
 @require_GET
 def queue(request: HttpRequest) -> HttpResponse:
     filterset = QueueFilter(request.GET, queryset=queue_articles())
-    page = Paginator(filterset.qs, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     counts = filterset.tab_counts()
     current = filterset.current_tab
+    paginator = Paginator(filterset.qs, QUEUE_PAGE_SIZE)
+    # The current tab's count is this list's count (same filters): no second COUNT(*).
+    paginator.count = counts[current]
+    page = paginator.get_page(request.GET.get("page"))
     others = request.GET.copy()
     for key in ("tab", "page"):
         others.pop(key, None)

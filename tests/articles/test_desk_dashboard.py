@@ -145,3 +145,43 @@ def test_queries_do_not_grow_with_the_number_of_articles(editor, django_assert_n
         client.get(DASHBOARD)
     with django_assert_num_queries(with_one):
         client.get(DASHBOARD, {"specialty": "cardiology", "state": "draft"})
+
+
+def test_the_count_above_the_list_is_the_count_of_what_it_lists(editor):
+    # The view takes the list's length from the per-state counts instead of counting again.
+    make_article(editor, content=valid_content(title="Draft one"))
+    make_article(editor, content=valid_content(title="Draft two"))
+    submit(make_article(editor, content=valid_content(title="Sent")), editor)
+    client = client_for(editor)
+
+    for params, expected in [
+        ({}, 3),
+        ({"state": "draft"}, 2),
+        ({"state": "submitted"}, 1),
+        ({"state": "published"}, 0),
+        ({"state": "nonsense"}, 3),  # an unreadable state filters nothing, and is reported
+        ({"state": "draft", "q": "one"}, 1),
+    ]:
+        response = client.get(DASHBOARD, params)
+        assert response.context["page"].paginator.count == expected == len(titles(response)), params
+        assert f"{expected} article" in response.content.decode()
+
+
+def test_the_version_column_shows_each_articles_latest_version(editor, managing):
+    from reviews.workflow import open_working_draft
+    from tests.factories import approve_directly
+
+    make_article(editor, content=valid_content(title="First draft"))
+    revised = approve_directly(
+        submit(make_article(editor, content=valid_content(title="Revised")), editor),
+        make_user("rev", REVIEWER),
+        managing,
+    )
+    open_working_draft(revised, editor)
+
+    response = client_for(editor).get(DASHBOARD)
+
+    assert {a.title: a.latest_number for a in response.context["page"].object_list} == {
+        "First draft": 1,
+        "Revised": 2,
+    }

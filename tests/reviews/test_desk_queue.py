@@ -199,3 +199,22 @@ def test_queries_do_not_grow_with_rows(client, editor, managing, specialty, tab)
         one(f"Many {n}")
     many = count_queries(client, {"tab": tab})
     assert few == many
+
+
+@pytest.mark.parametrize("tab", ["unassigned", "in_review", "overdue", "approved", "rereview"])
+def test_the_count_above_the_list_is_its_tabs_count(client, managing, world, tab):
+    # The view reuses the tab's count as the list's length rather than counting the list again.
+    client.force_login(managing)
+    response = client.get(QUEUE, {"tab": tab})
+    counts = {t["key"]: t["count"] for t in response.context["tabs"]}
+    paginator = response.context["page"].paginator
+    assert paginator.count == counts[tab] == len(titles(response))
+    assert f"{counts[tab]} article" in response.content.decode()
+
+
+def test_tab_counts_follow_the_search(client, managing, world):
+    client.force_login(managing)
+    response = client.get(QUEUE, {"tab": "rereview", "q": "flagged"})
+    counts = {tab["key"]: tab["count"] for tab in response.context["tabs"]}
+    assert counts == {"unassigned": 0, "in_review": 0, "overdue": 0, "approved": 0, "rereview": 1}
+    assert titles(response) == {"Flagged article"}
