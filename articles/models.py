@@ -123,7 +123,9 @@ class Article(models.Model):
             ("review_article", "Can review articles as a board member"),
         ]
         indexes = [
-            models.Index(fields=["state", "-updated_at"], name="article_state_updated"),
+            # A state's articles in date order (the pk breaks ties, and lets counts of a state's
+            # articles with an open assignment be answered from the index alone).
+            models.Index(fields=["state", "-updated_at", "-id"], name="article_state_updated"),
             models.Index(fields=["owner", "state"], name="article_owner_state"),
             # The staff dashboard's order (newest change first), so a page of it is read, not sorted.
             models.Index(fields=["-updated_at", "-id"], name="article_updated"),

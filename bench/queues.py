@@ -282,7 +282,7 @@ def measure(page: Page, client, runs: int, warmups: int, explain: bool) -> Measu
         slowest = sorted(queries, key=lambda q: -q[0])[:EXPLAINED_PER_PAGE]
         out = [f"{page.url} as {page.user}: {len(queries)} queries, {measured.query_ms:.1f} ms in SQL\n"]
         for ms, sql in slowest:
-            if not sql.lstrip().upper().startswith("SELECT"):
+            if not sql.lstrip("( ").upper().startswith("SELECT"):
                 continue
             with connection.cursor() as cursor:
                 cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}")

@@ -17,6 +17,7 @@ every tab's condition.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 
 import django_filters
 from django import forms
@@ -24,7 +25,6 @@ from django.conf import settings
 from django.db.models import (
     BooleanField,
     Count,
-    Exists,
     ExpressionWrapper,
     F,
     OuterRef,
@@ -44,11 +44,17 @@ from .models import OPEN_ASSIGNMENT_STATUSES, AssignmentStatus, ReviewAssignment
 S = ArticleState
 
 
+def _overdue_halves(now: datetime.datetime) -> tuple[Q, Q]:
+    return (
+        Q(status=AssignmentStatus.ACCEPTED, due_at__lt=now),
+        Q(status=AssignmentStatus.INVITED, respond_by__lt=now),
+    )
+
+
 def overdue_assignment_q(now: datetime.datetime) -> Q:
     """An accepted review past its due date, or an invitation still unanswered past its respond-by."""
-    return Q(status=AssignmentStatus.ACCEPTED, due_at__lt=now) | Q(
-        status=AssignmentStatus.INVITED, respond_by__lt=now
-    )
+    late_review, late_answer = _overdue_halves(now)
+    return late_review | late_answer
 
 
 def rereview_horizon(today: datetime.date | None = None) -> datetime.date:
@@ -58,11 +64,13 @@ def rereview_horizon(today: datetime.date | None = None) -> datetime.date:
 
 
 def queue_articles(now: datetime.datetime | None = None) -> QuerySet[Article]:
-    """Every article with what the queue shows about it, in a fixed number of queries."""
+    """Every article with what the queue shows about it, in a fixed number of queries.
+
+    Pass the rows of a page through :func:`mark_overdue` for their ``is_overdue`` flag.
+    """
     from notifications.models import RereviewFlag
 
     now = now or timezone.now()
-    assignments = ReviewAssignment.objects.filter(article=OuterRef("pk"))
     open_flags = RereviewFlag.objects.filter(resolved_at__isnull=True)
     submitted = ArticleVersion.objects.filter(article=OuterRef("pk"), frozen_at__isnull=False).order_by(
         "-number"
@@ -76,8 +84,6 @@ def queue_articles(now: datetime.datetime | None = None) -> QuerySet[Article]:
             # The version reviewers read now: the latest submitted one.
             submitted_number=Subquery(submitted.values("number")[:1]),
             submitted_at=Subquery(submitted.values("frozen_at")[:1]),
-            # Shown on the rows of the page; which tab a row is on is _tab_conditions'.
-            is_overdue=Exists(assignments.filter(overdue_assignment_q(now))),
         )
         .prefetch_related(
             Prefetch(
@@ -96,15 +102,37 @@ def queue_articles(now: datetime.datetime | None = None) -> QuerySet[Article]:
     )
 
 
+def mark_overdue(articles: Iterable[Article]) -> list[Article]:
+    """Set ``is_overdue`` on rows of :func:`queue_articles` from their prefetched open assignments.
+
+    An overdue assignment is an open one, so the prefetch already holds the answer. Asked in
+    SQL instead (an EXISTS per row), PostgreSQL hashed every overdue assignment in the database
+    to flag a page of 25 rows (~25 ms at 100,000 articles).
+    """
+    rows = list(articles)
+    for article in rows:
+        article.is_overdue = any(a.is_overdue for a in article.open_assignments)
+    return rows
+
+
 def _tab_conditions(today: datetime.date, now: datetime.datetime) -> dict[str, Q]:
     from notifications.models import RereviewFlag
 
-    open_assigned = ReviewAssignment.objects.filter(status__in=OPEN_ASSIGNMENT_STATUSES).values("article_id")
-    overdue = ReviewAssignment.objects.filter(overdue_assignment_q(now)).values("article_id")
+    assignments = ReviewAssignment.objects.order_by()
+    open_assigned = assignments.filter(status__in=OPEN_ASSIGNMENT_STATUSES).values("article_id")
+    # overdue_assignment_q as a union of its halves, each read from its own index alone.
+    late_review, late_answer = _overdue_halves(now)
+    overdue = (
+        assignments.filter(late_review)
+        .values("article_id")
+        .union(assignments.filter(late_answer).values("article_id"))
+    )
     flagged = RereviewFlag.objects.filter(resolved_at__isnull=True).values("article_id")
     return {
         # Nobody is (still) on it: just submitted, or every invitation declined, expired or cancelled.
-        "unassigned": Q(state=S.SUBMITTED) | (Q(state=S.UNDER_REVIEW) & ~Q(pk__in=open_assigned)),
+        # (The first term repeats what the others imply so that an index on state can serve it.)
+        "unassigned": Q(state__in=[S.SUBMITTED, S.UNDER_REVIEW])
+        & (Q(state=S.SUBMITTED) | ~Q(pk__in=open_assigned)),
         "in_review": Q(state=S.UNDER_REVIEW, pk__in=open_assigned),
         "overdue": Q(pk__in=overdue),
         "approved": Q(state=S.APPROVED),
@@ -124,10 +152,20 @@ TABS: list[tuple[str, str]] = [
 ]
 DEFAULT_TAB = "unassigned"
 # Oldest waiting first; re-reviews by the date they fall due.
+DEFAULT_ORDER = ["updated_at", "pk"]
+# The same order, written so that PostgreSQL cannot take it from the index of every article by
+# date (article_updated, read backwards) and filter as it goes: it expects the tab's few thousand
+# articles spread evenly through all of them, but they are the recently active ones, at the far
+# end (70,000 index entries read for 25 rows at 100,000 articles: ~1 s). updated_at is never null,
+# so NULLS FIRST orders nothing differently; it only makes that index not match, and the tab's
+# rows are found through their own indexes (state, assignments) and sorted. The tabs with one
+# state keep DEFAULT_ORDER: article_state_updated gives them their rows in order.
+_FOUND_THEN_SORTED = [F("updated_at").asc(nulls_first=True), "pk"]
 TAB_ORDER: dict[str, list] = {
+    "unassigned": _FOUND_THEN_SORTED,
+    "overdue": _FOUND_THEN_SORTED,
     "rereview": [F("next_review_due").asc(nulls_first=True), "pk"],
 }
-DEFAULT_ORDER = ["updated_at", "pk"]
 
 
 def _search(queryset: QuerySet, value: str) -> QuerySet:

@@ -68,6 +68,7 @@ from .filters import (
     TABS,
     QueueFilter,
     ReviewerHistoryFilter,
+    mark_overdue,
     overdue_assignment_q,
     queue_articles,
     reviewer_assignments,
@@ -187,6 +188,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     # The current tab's count is this list's count (same filters): no second COUNT(*).
     paginator.count = counts[current]
     page = paginator.get_page(request.GET.get("page"))
+    page.object_list = mark_overdue(page.object_list)
     others = request.GET.copy()
     for key in ("tab", "page"):
         others.pop(key, None)
