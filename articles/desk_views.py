@@ -47,6 +47,7 @@ from .drafting import DraftContent, create_article, save_draft, unique_slug
 from .errors import ContentInvalid, DomainError, StaleEditError
 from .markdown import Citations, render_markdown
 from .models import Article, ArticleState, ArticleVersion, Audience
+from .ordering import sorted_after_filtering
 
 PAGE_SIZE = 25
 DESK_PERMISSIONS = ("articles.draft_article", "articles.manage_articles")
@@ -101,8 +102,14 @@ def _with_content(article: Article, version_id: int) -> ArticleVersion:
 def dashboard(request: HttpRequest) -> HttpResponse:
     visible = visible_articles(request.user)
     specialties = specialty_menu()
+    # Newest first; a search's matches are found through the trigram indexes, then sorted.
+    searching = bool(request.GET.get("q", "").strip())
+    newest_first = [
+        sorted_after_filtering("updated_at", descending=True) if searching else "-updated_at",
+        "-pk",
+    ]
     filterset = DeskArticleFilter(
-        request.GET, queryset=visible.order_by("-updated_at", "-pk"), specialty_choices=specialties
+        request.GET, queryset=visible.order_by(*newest_first), specialty_choices=specialties
     )
     # A subquery, run for the rows of the page only; joining every version and grouping (Max)
     # made PostgreSQL read all versions of all visible articles before taking one page.

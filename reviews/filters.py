@@ -38,6 +38,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from articles.models import Article, ArticleState, ArticleVersion, Specialty
+from articles.ordering import sorted_after_filtering
 
 from .models import OPEN_ASSIGNMENT_STATUSES, AssignmentStatus, ReviewAssignment
 
@@ -155,14 +156,10 @@ TABS: list[tuple[str, str]] = [
 DEFAULT_TAB = "unassigned"
 # Oldest waiting first; re-reviews by the date they fall due.
 DEFAULT_ORDER = ["updated_at", "pk"]
-# The same order, written so that PostgreSQL cannot take it from the index of every article by
-# date (article_updated, read backwards) and filter as it goes: it expects the tab's few thousand
-# articles spread evenly through all of them, but they are the recently active ones, at the far
-# end (70,000 index entries read for 25 rows at 100,000 articles: ~1 s). updated_at is never null,
-# so NULLS FIRST orders nothing differently; it only makes that index not match, and the tab's
-# rows are found through their own indexes (state, assignments) and sorted. The tabs with one
-# state keep DEFAULT_ORDER: article_state_updated gives them their rows in order.
-_FOUND_THEN_SORTED = [F("updated_at").asc(nulls_first=True), "pk"]
+# The same order for the tabs whose rows come from several states or from assignments: found
+# through their own indexes, then sorted (see articles.ordering). The one-state tabs keep
+# DEFAULT_ORDER, which article_state_updated gives them directly.
+_FOUND_THEN_SORTED = [sorted_after_filtering("updated_at"), "pk"]
 TAB_ORDER: dict[str, list] = {
     "unassigned": _FOUND_THEN_SORTED,
     "overdue": _FOUND_THEN_SORTED,
