@@ -185,3 +185,15 @@ def test_the_version_column_shows_each_articles_latest_version(editor, managing)
         "First draft": 1,
         "Revised": 2,
     }
+
+
+def test_search_results_are_listed_newest_first_like_the_rest(editor):
+    # A search is ordered by a sort rather than an index (articles.ordering): same order.
+    now = timezone.now()
+    for days, title in [(3, "Asthma old"), (1, "Asthma new"), (2, "Asthma middle"), (0, "Gout")]:
+        article = make_article(editor, content=valid_content(title=title))
+        Article.objects.filter(pk=article.pk).update(updated_at=now - datetime.timedelta(days=days))
+
+    response = client_for(editor).get(DASHBOARD, {"q": "asthma"})
+
+    assert titles(response) == ["Asthma new", "Asthma middle", "Asthma old"]

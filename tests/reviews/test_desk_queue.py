@@ -218,3 +218,22 @@ def test_tab_counts_follow_the_search(client, managing, world):
     counts = {tab["key"]: tab["count"] for tab in response.context["tabs"]}
     assert counts == {"unassigned": 0, "in_review": 0, "overdue": 0, "approved": 0, "rereview": 1}
     assert titles(response) == {"Flagged article"}
+
+
+@pytest.mark.parametrize(
+    "tab, expected",
+    [
+        ("unassigned", ["Unassigned article", "Declined article"]),
+        ("in_review", ["Reviewing article", "Late article"]),
+    ],
+)
+def test_tabs_list_the_longest_waiting_first(client, managing, world, tab, expected):
+    # "unassigned" is sorted after filtering, "in_review" read in order from an index: same order.
+    now = timezone.now()
+    for days, title in enumerate(
+        ["Declined article", "Late article", "Reviewing article", "Unassigned article"]
+    ):
+        Article.objects.filter(title=title).update(updated_at=now - datetime.timedelta(days=days))
+    client.force_login(managing)
+    listed = client.get(QUEUE, {"tab": tab}).context["page"].object_list
+    assert [a.title for a in listed] == expected
