@@ -320,6 +320,11 @@ def main() -> int:
         "--no-explain", action="store_true", help="skip EXPLAIN ANALYZE of the slowest queries"
     )
     parser.add_argument("--no-write", action="store_true", help="print only, leave bench/results.md alone")
+    parser.add_argument(
+        "--no-parallel",
+        action="store_true",
+        help="no parallel query workers (max_parallel_workers_per_gather = 0): their start-up on a busy box",
+    )
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         print(
@@ -328,6 +333,11 @@ def main() -> int:
         )
         return 2
 
+    if args.no_parallel:
+        # For every connection the pool opens (libpq reads PGOPTIONS).
+        os.environ["PGOPTIONS"] = (
+            os.environ.get("PGOPTIONS", "") + " -c max_parallel_workers_per_gather=0"
+        ).strip()
     import django
 
     django.setup()
