@@ -123,8 +123,14 @@ class Article(models.Model):
             ("review_article", "Can review articles as a board member"),
         ]
         indexes = [
-            models.Index(fields=["state", "-updated_at"], name="article_state_updated"),
+            # A state's articles in date order (the pk breaks ties, and lets counts of a state's
+            # articles with an open assignment be answered from the index alone).
+            models.Index(fields=["state", "-updated_at", "-id"], name="article_state_updated"),
             models.Index(fields=["owner", "state"], name="article_owner_state"),
+            # The staff dashboard's order (newest change first), so a page of it is read, not sorted.
+            models.Index(fields=["-updated_at", "-id"], name="article_updated"),
+            # PostgreSQL only, outside the model (migration 0004): trigram indexes for the staff
+            # searches and the re-review queue's partial index; see that migration for why.
         ]
 
     def __str__(self) -> str:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime
 
 import django_filters
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Subquery
 from django_filters.fields import IsoDateTimeField
 
 from .models import AuditEvent
@@ -42,5 +43,8 @@ class AuditEventFilter(django_filters.FilterSet):
         fields = ["article", "actor", "action", "since", "until"]
 
     def filter_actor(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        # The label is the username at the time (and "system"); the join finds a user renamed since.
-        return queryset.filter(Q(actor_label=value) | Q(actor__username=value))
+        # The label is the username at the time (and "system"); the user's id finds a user renamed
+        # since. The id is looked up once (a scalar subquery), not joined to every event: an OR
+        # across a join cannot use an index, so it read the whole trail (1.5M events: ~1 s).
+        user_id = get_user_model().objects.filter(username=value).values("pk")[:1]
+        return queryset.filter(Q(actor_label=value) | Q(actor_id=Subquery(user_id)))

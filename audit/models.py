@@ -77,6 +77,8 @@ class AuditEvent(models.Model):
             models.Index(fields=["article", "seq"], name="audit_article_seq"),
             models.Index(fields=["actor", "seq"], name="audit_actor_seq"),
             models.Index(fields=["action", "seq"], name="audit_action_seq"),
+            # The actor filter matches the label too (a user renamed since, "system").
+            models.Index(fields=["actor_label", "seq"], name="audit_actor_label_seq"),
         ]
 
     def __str__(self) -> str:

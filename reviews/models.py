@@ -145,7 +145,12 @@ class ReviewAssignment(models.Model):
         indexes = [
             models.Index(fields=["reviewer", "status"], name="assignment_reviewer_status"),
             models.Index(fields=["article", "status"], name="assignment_article_status"),
-            models.Index(fields=["status", "due_at"], name="assignment_status_due"),
+            # The queue's tabs ask which articles have an open assignment, and which an overdue one
+            # (accepted past due_at, invited past respond_by): these three answer from the index
+            # alone, the article being their last column.
+            models.Index(fields=["status", "due_at", "article"], name="assignment_status_due"),
+            models.Index(fields=["status", "respond_by", "article"], name="assignment_status_respond_by"),
+            models.Index(fields=["status", "article"], name="assignment_status_article"),
         ]
 
     def __str__(self) -> str:

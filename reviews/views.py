@@ -68,6 +68,7 @@ from .filters import (
     TABS,
     QueueFilter,
     ReviewerHistoryFilter,
+    mark_overdue,
     overdue_assignment_q,
     queue_articles,
     reviewer_assignments,
@@ -181,9 +182,13 @@ def reviewer_only(view: Callable) -> Callable:
 @require_GET
 def queue(request: HttpRequest) -> HttpResponse:
     filterset = QueueFilter(request.GET, queryset=queue_articles())
-    page = Paginator(filterset.qs, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     counts = filterset.tab_counts()
     current = filterset.current_tab
+    paginator = Paginator(filterset.qs, QUEUE_PAGE_SIZE)
+    # The current tab's count is this list's count (same filters): no second COUNT(*).
+    paginator.count = counts[current]
+    page = paginator.get_page(request.GET.get("page"))
+    page.object_list = mark_overdue(page.object_list)
     others = request.GET.copy()
     for key in ("tab", "page"):
         others.pop(key, None)

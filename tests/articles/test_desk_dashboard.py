@@ -122,3 +122,55 @@ def test_reviewers_and_anonymous_are_kept_out(db, client):
 
     assert client_for(reviewer).get(DASHBOARD).status_code == 403
     assert client.get(DASHBOARD).status_code == 302
+
+
+def test_the_count_above_the_list_is_the_count_of_what_it_lists(editor):
+    # The view takes the list's length from the per-state counts instead of counting again.
+    make_article(editor, content=valid_content(title="Draft one"))
+    make_article(editor, content=valid_content(title="Draft two"))
+    submit(make_article(editor, content=valid_content(title="Sent")), editor)
+    client = client_for(editor)
+
+    for params, expected in [
+        ({}, 3),
+        ({"state": "draft"}, 2),
+        ({"state": "submitted"}, 1),
+        ({"state": "published"}, 0),
+        ({"state": "nonsense"}, 3),  # an unreadable state filters nothing, and is reported
+        ({"state": "draft", "q": "one"}, 1),
+    ]:
+        response = client.get(DASHBOARD, params)
+        assert response.context["page"].paginator.count == expected == len(titles(response)), params
+        assert f"{expected} article" in response.content.decode()
+
+
+def test_the_version_column_shows_each_articles_latest_version(editor, managing):
+    from reviews.workflow import open_working_draft
+    from tests.factories import approve_directly
+
+    make_article(editor, content=valid_content(title="First draft"))
+    revised = approve_directly(
+        submit(make_article(editor, content=valid_content(title="Revised")), editor),
+        make_user("rev", REVIEWER),
+        managing,
+    )
+    open_working_draft(revised, editor)
+
+    response = client_for(editor).get(DASHBOARD)
+
+    assert {a.title: a.latest_number for a in response.context["page"].object_list} == {
+        "First draft": 1,
+        "Revised": 2,
+    }
+
+
+def test_search_results_are_listed_newest_first_like_the_rest(editor):
+    # A search is ordered by a sort rather than an index (articles.ordering): same order.
+    now = timezone.now()
+    for days, title in [(3, "Asthma old"), (1, "Asthma new"), (2, "Asthma middle"), (0, "Gout")]:
+        article = make_article(editor, content=valid_content(title=title))
+        Article.objects.filter(pk=article.pk).update(updated_at=now - datetime.timedelta(days=days))
+
+    response = client_for(editor).get(DASHBOARD, {"q": "asthma"})
+
+    assert titles(response) == ["Asthma new", "Asthma middle", "Asthma old"]

@@ -162,3 +162,41 @@ def test_pagination(client, editor, managing, specialty):
     assert len(first.context["page"].object_list) == 25
     assert len(second.context["page"].object_list) == 2
     assert titles(first).isdisjoint(titles(second))
+
+
+@pytest.mark.parametrize("tab", ["unassigned", "in_review", "overdue", "approved", "rereview"])
+def test_the_count_above_the_list_is_its_tabs_count(client, managing, world, tab):
+    # The view reuses the tab's count as the list's length rather than counting the list again.
+    client.force_login(managing)
+    response = client.get(QUEUE, {"tab": tab})
+    counts = {t["key"]: t["count"] for t in response.context["tabs"]}
+    paginator = response.context["page"].paginator
+    assert paginator.count == counts[tab] == len(titles(response))
+    assert f"{counts[tab]} article" in response.content.decode()
+
+
+def test_tab_counts_follow_the_search(client, managing, world):
+    client.force_login(managing)
+    response = client.get(QUEUE, {"tab": "rereview", "q": "flagged"})
+    counts = {tab["key"]: tab["count"] for tab in response.context["tabs"]}
+    assert counts == {"unassigned": 0, "in_review": 0, "overdue": 0, "approved": 0, "rereview": 1}
+    assert titles(response) == {"Flagged article"}
+
+
+@pytest.mark.parametrize(
+    "tab, expected",
+    [
+        ("unassigned", ["Unassigned article", "Declined article"]),
+        ("in_review", ["Reviewing article", "Late article"]),
+    ],
+)
+def test_tabs_list_the_longest_waiting_first(client, managing, world, tab, expected):
+    # "unassigned" is sorted after filtering, "in_review" read in order from an index: same order.
+    now = timezone.now()
+    for days, title in enumerate(
+        ["Declined article", "Late article", "Reviewing article", "Unassigned article"]
+    ):
+        Article.objects.filter(title=title).update(updated_at=now - datetime.timedelta(days=days))
+    client.force_login(managing)
+    listed = client.get(QUEUE, {"tab": tab}).context["page"].object_list
+    assert [a.title for a in listed] == expected
