@@ -210,10 +210,6 @@ class ArticleAdmin(DomainErrorsAsMessages, admin.ModelAdmin):
             ("Record", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
         ]
 
-    def get_queryset(self, request):
-        # What the change page reads too (readonly fields, links, the object's name), in the one query.
-        return super().get_queryset(request).select_related("specialty", "owner", "published_version")
-
     def get_readonly_fields(self, request, obj=None):
         fields = list(self.readonly_fields)
         if request.user.has_perm("audit.view_auditevent"):
@@ -221,8 +217,11 @@ class ArticleAdmin(DomainErrorsAsMessages, admin.ModelAdmin):
         return fields
 
     def get_queryset(self, request):
-        # Another editor's article is "not there", as on the desk and in the API.
-        return visible_articles(request.user, super().get_queryset(request))
+        # Another editor's article is "not there", as on the desk and in the API; what the change
+        # page reads too (readonly fields, links, the object's name) comes in the one query.
+        return visible_articles(request.user, super().get_queryset(request)).select_related(
+            "specialty", "owner", "published_version"
+        )
 
     def has_add_permission(self, request):
         return False  # articles start in the editor (articles.drafting.create_article), with a first draft
@@ -463,17 +462,19 @@ class ArticleVersionAdmin(DomainErrorsAsMessages, admin.ModelAdmin):
             ),
         ]
 
-    def get_queryset(self, request):
-        # What the change page reads too (readonly fields, links, the object's name), in the one query.
-        return super().get_queryset(request).select_related("article", "author", "last_edited_by")
-
     def get_readonly_fields(self, request, obj=None):
         if _draft_editable(request, obj):
             return self.ALWAYS_READ_ONLY
         return [*self.ALWAYS_READ_ONLY, *self.CONTENT_FORM_FIELDS]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).filter(article__in=visible_articles(request.user).values("pk"))
+        # Only the versions of articles this user may see; the change page's reads in the one query.
+        return (
+            super()
+            .get_queryset(request)
+            .filter(article__in=visible_articles(request.user).values("pk"))
+            .select_related("article", "author", "last_edited_by")
+        )
 
     def has_add_permission(self, request):
         return False  # versions are opened from the article (drafting and the workflow)
