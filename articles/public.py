@@ -88,9 +88,13 @@ def audience_for_reader(reader: str | None) -> str | None:
     return choice.audience if choice else None
 
 
+# Read on every article request; ``Audience.values`` builds a new list each time.
+_AUDIENCES = frozenset(Audience.values)
+
+
 def requested_audience(query_value: str | None, reader_cookie: str | None) -> str | None:
     """``?audience=`` (a shareable link) wins over the remembered choice; neither means no preference."""
-    if query_value in Audience.values:
+    if query_value in _AUDIENCES:
         return query_value
     return audience_for_reader(reader_cookie)
 
