@@ -11,7 +11,9 @@ article's pointer to its published version moves, and that pointer (one small
 row: state, version, dates) is cached per slug and refreshed on every save of
 the article, which every publish and archive is. A whole article page is cached
 together with the pointer it was rendered for and only served while that pointer
-is still the current one.
+is still the current one; each process also keeps recently served pages in its
+own memory (``articles.local_pages``) under the same rule, so a warm request
+moves only the pointer out of Redis: one round trip of a few hundred bytes.
 """
 
 from __future__ import annotations
@@ -29,7 +31,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from reviews.models import BoardMember, ConflictKind, ConflictOfInterest, Decision, Review
+from site_content.switches import SHOW_PENDING_KEY, shows_pending_versions
 
+from .local_pages import LocalPages
 from .markdown import Citations, render_markdown, text_of
 from .models import Article, ArticleState, ArticleVersion, Audience, Origin, Reference, ReferenceKind, Section
 
@@ -84,9 +88,13 @@ def audience_for_reader(reader: str | None) -> str | None:
     return choice.audience if choice else None
 
 
+# Read on every article request; ``Audience.values`` builds a new list each time.
+_AUDIENCES = frozenset(Audience.values)
+
+
 def requested_audience(query_value: str | None, reader_cookie: str | None) -> str | None:
     """``?audience=`` (a shareable link) wins over the remembered choice; neither means no preference."""
-    if query_value in Audience.values:
+    if query_value in _AUDIENCES:
         return query_value
     return audience_for_reader(reader_cookie)
 
@@ -192,12 +200,14 @@ def _read_pointer(slug: str) -> ArticleRef | None:
 
 def lookup_article(slug: str, *also: str) -> tuple[ArticleRef | None, dict[str, Any]]:
     """The article at ``slug`` if readers may see it (else ``None``), plus the cache entries
-    named in ``also``, fetched in the same round trip. No query when the pointer is cached."""
+    named in ``also`` (``None`` where missing), fetched in the same round trip. No query when
+    the pointer is cached."""
     if len(slug) > Article._meta.get_field("slug").max_length:
         return None, {}
     key = _pointer_key(slug)
     found = cache.get_many([key, *also])
     article = found.pop(key, None)
+    found = {name: found.get(name) for name in also}
     if article is None:
         article = _read_pointer(slug)
         if article is not None:
@@ -240,13 +250,13 @@ def forget_specialty_on_save(sender, instance, **kwargs) -> None:
         forget_article(slug)
 
 
-def pending_version(article: ArticleRef) -> VersionRef | None:
-    """The newer version under review, when the site shows such versions to readers."""
+def pending_version(article: ArticleRef, cached: dict[str, Any] | None = None) -> VersionRef | None:
+    """The newer version under review, when the site shows such versions to readers.
+
+    ``cached``: what ``lookup_article`` fetched for ``page_cache_keys`` (it holds the switch)."""
     if article.state != ArticleState.UNDER_REVIEW:
         return None
-    from site_content.switches import current_site_settings
-
-    if not current_site_settings().show_pending_versions:
+    if not shows_pending_versions((cached or {}).get(SHOW_PENDING_KEY)):
         return None
     latest = (
         ArticleVersion.objects.filter(article_id=article.id, frozen_at__isnull=False)
@@ -555,19 +565,37 @@ def historic_page(article: ArticleRef, ref: VersionRef, requested: str | None) -
     )
 
 
+# Recently served article pages, in this process (see the module docstring).
+local_pages = LocalPages(int(settings.VETTED["PUBLIC_PAGE_MEMORY_MB"] * 2**20))
+
+
 def page_key(slug: str, requested: str | None, reader: str | None) -> str:
     """Where the current article page for this reader is cached (``reader`` from ``known_reader``)."""
     return f"public:{CACHE_SCHEMA}:page:{slug}:{requested or '-'}:{reader or '-'}"
 
 
+def page_cache_keys(key: str) -> tuple[str, ...]:
+    """What to fetch from the shared cache along with the pointer for the page at ``key``, so
+    that a request makes one round trip: the site switch ``pending_version`` reads, and the page
+    itself unless this process holds a copy (then checking the pointer is enough)."""
+    return (SHOW_PENDING_KEY,) if local_pages.holds(key) else (SHOW_PENDING_KEY, key)
+
+
 def page_body(key: str, cached: dict[str, Any], *, stamp: tuple, render: Callable[[], str]) -> bytes:
-    """The cached page at ``key`` if it was rendered for exactly ``stamp`` (the article's current
-    pointer and pending version), else a fresh rendering, cached for the next reader."""
-    entry = cached.get(key)
+    """The page at ``key`` as rendered for exactly ``stamp`` (the article's current pointer and
+    pending version): from this process's memory, else the shared cache, else rendered now and
+    kept in both. ``cached`` holds what ``lookup_article`` fetched for ``page_cache_keys(key)``."""
+    body = local_pages.get(key, stamp)
+    if body is not None:
+        return body
+    # Not fetched with the pointer when this process held an older rendering: fetch it now.
+    entry = cached[key] if key in cached else cache.get(key)
     if entry is not None and entry[0] == stamp:
-        return entry[1]
-    body = render().encode()
-    cache.set(key, (stamp, body), PAGE_TIMEOUT)
+        body = entry[1]
+    else:
+        body = render().encode()
+        cache.set(key, (stamp, body), PAGE_TIMEOUT)
+    local_pages.put(key, stamp, body)
     return body
 
 

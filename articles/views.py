@@ -96,13 +96,13 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     reader = public.known_reader(request.COOKIES.get(public.READER_COOKIE))
     requested = public.requested_audience(request.GET.get("audience"), reader)
     key = public.page_key(slug, requested, reader)
-    article, cached = public.lookup_article(slug, key)
+    article, cached = public.lookup_article(slug, *public.page_cache_keys(key))
     if article is None:
         raise Http404("No published article here.")
     chosen = _choose_reader(request)
     if chosen is not None:
         return chosen
-    pending = public.pending_version(article)
+    pending = public.pending_version(article, cached)
     body = public.page_body(
         key,
         cached,

@@ -109,7 +109,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Django's Redis backend, reusing its redis-py client (see config/cache.py for why).
+    CACHES = {"default": {"BACKEND": "config.cache.ReusingRedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -299,6 +300,9 @@ VETTED = {
     # Never in production: lets webhooks go to loopback and private addresses, over plain http
     # (the tests' local receiver).
     "WEBHOOKS_ALLOW_PRIVATE_ADDRESSES": env_bool("WEBHOOKS_ALLOW_PRIVATE_ADDRESSES", False),
+    # Memory each web process may use to keep recently served public article pages (they are
+    # also in the shared cache; this saves moving them out of it on every request). 0 turns it off.
+    "PUBLIC_PAGE_MEMORY_MB": float(os.environ.get("PUBLIC_PAGE_MEMORY_MB", "64")),
 }
 
 LOGGING = {

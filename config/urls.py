@@ -6,6 +6,10 @@ from config.health import healthz, readyz
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
+    # The reader-facing site first: nearly every request is a reader's, and Django tries the
+    # patterns in order. None of its paths starts with a prefix below, so the order changes
+    # no match.
+    path("", include("articles.urls")),
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),
     path("desk/reviews/", include("reviews.urls")),
@@ -13,6 +17,4 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("desk/inbox/", include("notifications.urls")),
     path("desk/articles/", include("articles.desk_urls")),
-    # The reader-facing site; last, so that the paths above are matched first.
-    path("", include("articles.urls")),
 ]

@@ -66,3 +66,14 @@ def _celery_tasks_run_in_process():
     app.conf.task_always_eager = True
     yield
     app.conf.task_always_eager = False
+
+
+@pytest.fixture(autouse=True)
+def _fresh_page_memory():
+    # Each test starts with this process's memory of public pages empty, as a new web process
+    # would: test databases reuse primary keys, so one test's pages must not meet the next's.
+    from articles.public import local_pages
+
+    local_pages.clear()
+    yield
+    local_pages.clear()

@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from articles.public import local_pages
 from reviews.models import BoardMember, ConflictOfInterest
 from tests.articles.public_setup import (
     publish_article,
@@ -23,6 +24,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 def count_queries(client, path: str, *, cold: bool = True) -> int:
     if cold:
         cache.clear()
+        local_pages.clear()
     with CaptureQueriesContext(connection) as queries:
         response = client.get(path)
     assert response.status_code == 200, path
