@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 
 from articles.errors import DomainError
 from audit.chain import RequestInfo
+from config.admin import OneObjectFetchesLazily
 
 from . import endpoints
 from .models import Attempt, Endpoint, EventKind, WebhookMessage
@@ -34,7 +35,7 @@ class EndpointForm(forms.ModelForm):
 
 
 @admin.register(Endpoint)
-class EndpointAdmin(admin.ModelAdmin):
+class EndpointAdmin(OneObjectFetchesLazily, admin.ModelAdmin):
     form = EndpointForm
     list_display = ["url", "client", "active", "failing_since", "disabled_at", "created_at"]
     list_filter = ["active"]
@@ -98,7 +99,7 @@ class AttemptInline(admin.TabularInline):
 
 
 @admin.register(WebhookMessage)
-class WebhookMessageAdmin(admin.ModelAdmin):
+class WebhookMessageAdmin(OneObjectFetchesLazily, admin.ModelAdmin):
     list_display = ["webhook_id", "kind", "endpoint", "article", "status", "attempt_count", "created_at"]
     list_filter = ["kind", "delivery__status"]
     search_fields = ["webhook_id", "endpoint__url", "article__slug"]
