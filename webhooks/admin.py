@@ -130,7 +130,7 @@ class WebhookMessageAdmin(OneObjectFetchesLazily, admin.ModelAdmin):
     @admin.action(description="Re-send now (same webhook-id)", permissions=["change"])
     def resend(self, request, queryset):
         done, refused = 0, []
-        for message in queryset.select_related("endpoint"):
+        for message in queryset.select_related("endpoint", "delivery"):
             try:
                 endpoints.resend(message, by=request.user, request_info=RequestInfo.from_request(request))
                 done += 1
