@@ -103,7 +103,7 @@ class WebhookMessageAdmin(OneObjectFetchesLazily, admin.ModelAdmin):
     list_display = ["webhook_id", "kind", "endpoint", "article", "status", "attempt_count", "created_at"]
     list_filter = ["kind", "delivery__status"]
     search_fields = ["webhook_id", "endpoint__url", "article__slug"]
-    list_select_related = ["delivery", "endpoint", "article"]
+    list_select_related = ["delivery", "endpoint__client", "article"]  # the endpoint is named with its client
     readonly_fields = ["webhook_id", "kind", "endpoint", "article", "delivery", "created_at", "body"]
     fields = readonly_fields
     inlines = [AttemptInline]
