@@ -9,6 +9,7 @@ from django.db import transaction
 
 from accounts.roles import INTEGRATION_CLIENT
 from audit.chain import RequestInfo, record
+from config.admin import OneObjectFetchesLazily
 
 from .models import ApiToken
 
@@ -32,7 +33,7 @@ class ApiTokenForm(forms.ModelForm):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(OneObjectFetchesLazily, admin.ModelAdmin):
     form = ApiTokenForm
     list_display = ["name", "user", "prefix", "created_by", "created_at", "last_used_at", "revoked_at"]
     list_filter = [("revoked_at", admin.EmptyFieldListFilter)]

@@ -13,6 +13,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.utils import timezone
 
+from config.display import loaded
+
 from .errors import FrozenVersionError
 
 
@@ -224,7 +226,8 @@ class ArticleVersion(models.Model):
         constraints = [models.UniqueConstraint(fields=["article", "number"], name="version_number_unique")]
 
     def __str__(self) -> str:
-        return f"{self.article.slug} v{self.number}"
+        article = loaded(self, "article")
+        return f"{article.slug if article else f'article #{self.article_id}'} v{self.number}"
 
     @property
     def is_frozen(self) -> bool:

@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from config.admin import OneObjectFetchesLazily
+
 from .models import AuditEvent
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(OneObjectFetchesLazily, admin.ModelAdmin):
     list_display = [
         "seq",
         "created_at",

@@ -1,6 +1,8 @@
 from django.contrib import admin, messages
 from django.core.exceptions import ObjectDoesNotExist
 
+from config.admin import OneObjectFetchesLazily
+
 from . import outbox
 from .models import (
     Delivery,
@@ -14,7 +16,7 @@ from .models import (
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(admin.ModelAdmin):
+class DeliveryAdmin(OneObjectFetchesLazily, admin.ModelAdmin):
     list_display = [
         "pk",
         "channel",
@@ -74,7 +76,7 @@ def _webhook_of(delivery: Delivery):
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(OneObjectFetchesLazily, admin.ModelAdmin):
     list_display = ["created_at", "recipient", "kind", "title", "is_essential", "read_at"]
     list_filter = ["kind", "is_essential"]
     search_fields = ["recipient__username", "title", "dedupe_key"]
@@ -87,14 +89,14 @@ class NotificationAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReminderRule)
-class ReminderRuleAdmin(admin.ModelAdmin):
+class ReminderRuleAdmin(OneObjectFetchesLazily, admin.ModelAdmin):
     list_display = ["name", "phase", "offset_days", "recipient", "repeat_every_days", "max_times", "active"]
     list_filter = ["phase", "recipient", "active"]
     list_editable = ["active"]
 
 
 @admin.register(RereviewFlag)
-class RereviewFlagAdmin(admin.ModelAdmin):
+class RereviewFlagAdmin(OneObjectFetchesLazily, admin.ModelAdmin):
     list_display = ["article", "reason", "doi", "pmid", "flagged_by", "created_at", "resolved_at"]
     list_filter = ["resolved_at"]
     search_fields = ["article__title", "doi", "pmid", "title", "reason"]
@@ -102,11 +104,11 @@ class RereviewFlagAdmin(admin.ModelAdmin):
 
 
 @admin.register(NotificationPreference)
-class NotificationPreferenceAdmin(admin.ModelAdmin):
+class NotificationPreferenceAdmin(OneObjectFetchesLazily, admin.ModelAdmin):
     list_display = ["user", "email_mode"]
 
 
 @admin.register(StaffProfile)
-class StaffProfileAdmin(admin.ModelAdmin):
+class StaffProfileAdmin(OneObjectFetchesLazily, admin.ModelAdmin):
     list_display = ["user"]
     filter_horizontal = ["specialties"]

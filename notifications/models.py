@@ -14,6 +14,8 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 
+from config.display import loaded_str
+
 from .kinds import Kind
 
 
@@ -31,7 +33,7 @@ class StaffProfile(models.Model):
     )
 
     def __str__(self) -> str:
-        return f"Staff profile of {self.user}"
+        return f"Staff profile of {loaded_str(self, 'user')}"
 
 
 class EmailMode(models.TextChoices):
@@ -49,7 +51,7 @@ class NotificationPreference(models.Model):
     )
 
     def __str__(self) -> str:
-        return f"Preferences of {self.user}"
+        return f"Preferences of {loaded_str(self, 'user')}"
 
     def clean(self) -> None:
         from django.core.exceptions import ValidationError
@@ -94,7 +96,7 @@ class Notification(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} for {self.recipient}: {self.title}"
+        return f"{self.get_kind_display()} for {loaded_str(self, 'recipient')}: {self.title}"
 
     def absolute_url(self) -> str:
         if not self.url or self.url.startswith(("http://", "https://")):
@@ -249,7 +251,7 @@ class RereviewFlag(models.Model):
         indexes = [models.Index(fields=["article", "resolved_at"], name="rereview_flag_open")]
 
     def __str__(self) -> str:
-        return f"Re-review {self.article}: {self.reason[:60]}"
+        return f"Re-review {loaded_str(self, 'article')}: {self.reason[:60]}"
 
     @property
     def is_open(self) -> bool:

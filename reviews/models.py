@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 
 from articles.models import Article, ArticleVersion, Section, Specialty
+from config.display import loaded, loaded_str
 
 
 class BoardMember(models.Model):
@@ -310,4 +311,6 @@ class PublicationSchedule(models.Model):
         indexes = [models.Index(fields=["status", "publish_at"], name="schedule_status_due")]
 
     def __str__(self) -> str:
-        return f"{self.article} v{self.version.number} at {self.publish_at:%Y-%m-%d %H:%M}"
+        version = loaded(self, "version")
+        number = f"v{version.number}" if version else f"version #{self.version_id}"
+        return f"{loaded_str(self, 'article')} {number} at {self.publish_at:%Y-%m-%d %H:%M}"

@@ -2,12 +2,14 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 
+from config.admin import OneObjectFetchesLazily
+
 from .feedback import set_feedback_status
 from .models import EditorialPolicy, Feedback, SiteSettings
 
 
 @admin.register(EditorialPolicy)
-class EditorialPolicyAdmin(admin.ModelAdmin):
+class EditorialPolicyAdmin(OneObjectFetchesLazily, admin.ModelAdmin):
     """Managing editors add a new edition; earlier editions stay as they were published."""
 
     list_display = ["published_at", "change_note", "created_by"]
@@ -37,7 +39,7 @@ class EditorialPolicyAdmin(admin.ModelAdmin):
 
 
 @admin.register(SiteSettings)
-class SiteSettingsAdmin(admin.ModelAdmin):
+class SiteSettingsAdmin(OneObjectFetchesLazily, admin.ModelAdmin):
     list_display = ["__str__", "show_pending_versions", "updated_at"]
     fields = ["show_pending_versions", "updated_at"]
     readonly_fields = ["updated_at"]
@@ -57,7 +59,7 @@ class SiteSettingsAdmin(admin.ModelAdmin):
 
 
 @admin.register(Feedback)
-class FeedbackAdmin(admin.ModelAdmin):
+class FeedbackAdmin(OneObjectFetchesLazily, admin.ModelAdmin):
     """The queue editors work through: new → acknowledged → corrected, or dismissed with a reason."""
 
     list_display = ["created_at", "article", "version_number", "kind", "status", "audience"]

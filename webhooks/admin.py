@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 
 from articles.errors import DomainError
 from audit.chain import RequestInfo
+from config.admin import OneObjectFetchesLazily
 
 from . import endpoints
 from .models import Attempt, Endpoint, EventKind, WebhookMessage
@@ -34,7 +35,7 @@ class EndpointForm(forms.ModelForm):
 
 
 @admin.register(Endpoint)
-class EndpointAdmin(admin.ModelAdmin):
+class EndpointAdmin(OneObjectFetchesLazily, admin.ModelAdmin):
     form = EndpointForm
     list_display = ["url", "client", "active", "failing_since", "disabled_at", "created_at"]
     list_filter = ["active"]
@@ -98,11 +99,11 @@ class AttemptInline(admin.TabularInline):
 
 
 @admin.register(WebhookMessage)
-class WebhookMessageAdmin(admin.ModelAdmin):
+class WebhookMessageAdmin(OneObjectFetchesLazily, admin.ModelAdmin):
     list_display = ["webhook_id", "kind", "endpoint", "article", "status", "attempt_count", "created_at"]
     list_filter = ["kind", "delivery__status"]
     search_fields = ["webhook_id", "endpoint__url", "article__slug"]
-    list_select_related = ["delivery", "endpoint", "article"]
+    list_select_related = ["delivery", "endpoint__client", "article"]  # the endpoint is named with its client
     readonly_fields = ["webhook_id", "kind", "endpoint", "article", "delivery", "created_at", "body"]
     fields = readonly_fields
     inlines = [AttemptInline]
@@ -129,7 +130,7 @@ class WebhookMessageAdmin(admin.ModelAdmin):
     @admin.action(description="Re-send now (same webhook-id)", permissions=["change"])
     def resend(self, request, queryset):
         done, refused = 0, []
-        for message in queryset.select_related("endpoint"):
+        for message in queryset.select_related("endpoint", "delivery"):
             try:
                 endpoints.resend(message, by=request.user, request_info=RequestInfo.from_request(request))
                 done += 1

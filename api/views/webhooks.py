@@ -141,7 +141,7 @@ class ResendView(APIView):
     def post(self, request: Request, pk: int, delivery_id: int) -> Response:
         endpoint = endpoint_or_404(request.user, pk)
         endpoints.require_manager(request.user, "re-send webhooks")
-        message = _messages().filter(endpoint=endpoint, pk=delivery_id).first()
+        message = _messages().select_related("endpoint").filter(endpoint=endpoint, pk=delivery_id).first()
         if message is None:
             raise Http404("This endpoint has no delivery with this id.")
         endpoints.resend(message, by=request.user, request_info=RequestInfo.from_request(request))

@@ -22,7 +22,7 @@ def world(fast_passwords, transactional_db):
     """A published article in both audiences, a draft, and a review ready to be written."""
     published, obstetrics = published_in_both_audiences()
     editor, managing = User.objects.get(username="editor"), User.objects.get(username="managing")
-    ana = BoardMember.objects.get(user__username="ana")
+    ana = BoardMember.objects.select_related("user").get(user__username="ana")
     make_reviewer("ben", obstetrics, display_name="Dr Ben Okafor", credentials="MD, FACOG")
     draft = make_article(editor, obstetrics, valid_content(title="Iron in pregnancy"))
     under_review = submit(make_article(editor, obstetrics, valid_content(title="Preterm labour")), editor)

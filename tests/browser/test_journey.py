@@ -286,17 +286,21 @@ def test_draft_to_publication_to_reader(open_context, people, artifacts):
     editor_publishes(editor, artifacts, slug)
     reader_reads(reader, artifacts, slug)
 
-    article = Article.objects.get(slug=slug)
+    article = Article.objects.select_related("published_version", "owner").get(slug=slug)
     assert article.state == ArticleState.PUBLISHED
     assert article.published_version.number == 2
     assert article.owner.username == "maya"
-    reviews = Review.objects.filter(version__article=article).order_by("version__number")
+    reviews = (
+        Review.objects.filter(version__article=article).select_related("version").order_by("version__number")
+    )
     assert [(r.version.number, r.decision, r.signer_name) for r in reviews] == [
         (1, Decision.REQUEST_CHANGES, ""),
         (2, Decision.APPROVE, "Dr Helen Marsh"),
     ]
     assert reviews[1].signed_content_hash == article.published_version.content_hash
-    assignments = ReviewAssignment.objects.filter(article=article).order_by("round")
+    assignments = (
+        ReviewAssignment.objects.filter(article=article).select_related("assigned_by").order_by("round")
+    )
     assert [(a.round, a.status, a.conflict_category) for a in assignments] == [
         (1, AssignmentStatus.COMPLETED, ConflictCategory.NONE),
         (2, AssignmentStatus.COMPLETED, ConflictCategory.NONE),

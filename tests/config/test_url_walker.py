@@ -47,6 +47,7 @@ from tests import factories
 from tests.api.helpers import ALL_CHECKED
 from tests.config.url_world import ROLES, STAFF_ROLES, World, build_world
 from tests.factories import PASSWORD
+from webhooks.models import Endpoint, WebhookMessage
 
 FAST_HASHERS = [
     "django.contrib.auth.hashers.MD5PasswordHasher",
@@ -156,6 +157,18 @@ def MEMBER(w):
     return w.pk("reviews.boardmember")
 
 
+def ENDPOINT(w):
+    return w.pk("webhooks.endpoint")
+
+
+def OTHER_CLIENTS_ENDPOINT(w):
+    return w.pk("other_client_endpoint")
+
+
+def WEBHOOK_DELIVERY(w):
+    return w.pk("webhooks.webhookmessage")
+
+
 def ONE(w):
     return 1
 
@@ -223,6 +236,17 @@ API_NOT_ASSIGNED = {
     "superuser": 403,
 }
 REASON = {"reason": "Out of scope for this site."}
+# Webhook endpoints (webhooks.endpoints): managing editors do everything; an integration client
+# reads its own endpoints and their deliveries (another client's is not there), changes nothing.
+API_WEBHOOKS = (401, 403, 403, 200, 403, 403, 200, 200)
+API_WEBHOOKS_REFUSED = {
+    "anonymous": 401,
+    "owner": 403,
+    "other_editor": 403,
+    "reviewer": 403,
+    "other_reviewer": 403,
+    "integration": 403,
+}
 
 
 CASES: list[Case] = [
@@ -547,6 +571,60 @@ CASES: list[Case] = [
     Case("api:public-articles", url("api:public-articles"), EVERYONE_200, head=True),
     Case("api:public-article", url("api:public-article", PUBLISHED), EVERYONE_200, head=True),
     Case("api:public-article", url("api:public-article", DRAFT), (404,) * 8, variant="unpublished"),
+    Case(
+        "api:webhooks",
+        url("api:webhooks"),
+        API_WEBHOOKS,
+        refused=API_WEBHOOKS_REFUSED,
+        body={
+            "client": "walk-bot",
+            "url": "https://93.184.215.14/hooks/other",
+            "kinds": ["article.published"],
+        },
+        json=True,
+    ),
+    Case(
+        "api:webhook",
+        url("api:webhook", ENDPOINT),
+        API_WEBHOOKS,
+        refused=API_WEBHOOKS_REFUSED,
+        method="patch",
+        body={"active": False},
+        json=True,
+    ),
+    Case(
+        "api:webhook",
+        url("api:webhook", ENDPOINT),
+        API_WEBHOOKS,
+        variant="delete",
+        refused=API_WEBHOOKS_REFUSED,
+        method="delete",
+    ),
+    Case(
+        "api:webhook",
+        url("api:webhook", OTHER_CLIENTS_ENDPOINT),
+        (401, 403, 403, 200, 403, 403, 404, 200),
+        variant="another client's",
+        refused={**API_WEBHOOKS_REFUSED, "integration": 404},
+        method="patch",
+        body={"active": False},
+        json=True,
+    ),
+    Case("api:webhook-deliveries", url("api:webhook-deliveries", ENDPOINT), API_WEBHOOKS),
+    Case(
+        "api:webhook-deliveries",
+        url("api:webhook-deliveries", OTHER_CLIENTS_ENDPOINT),
+        (401, 403, 403, 200, 403, 403, 404, 200),
+        variant="another client's",
+    ),
+    Case(
+        "api:webhook-resend",
+        url("api:webhook-resend", ENDPOINT, WEBHOOK_DELIVERY),
+        API_POST_ONLY,
+        refused=API_WEBHOOKS_REFUSED,
+        body={},
+        json=True,
+    ),
     Case("api:schema", url("api:schema"), EVERYONE_200),
     Case("api:docs", url("api:docs"), EVERYONE_200),
     Case("api/", fixed("/api/v1/no-such-endpoint/"), (404,) * 8),
@@ -643,6 +721,9 @@ ADMIN_MODELS: dict[str, AdminAccess] = {
     ),
     "site_content.feedback": AdminAccess(ALL_STAFF, NOBODY, ALL_STAFF, ALL_STAFF, NOBODY),
     "api.apitoken": AdminAccess(MANAGERS_ADMIN, MANAGERS_ADMIN, MANAGERS_ADMIN, MANAGERS_ADMIN, NOBODY),
+    # Managing editors keep the endpoints; a delivery is re-sent (an action), never added or deleted.
+    "webhooks.endpoint": AdminAccess(*(MANAGERS_ADMIN,) * 5),
+    "webhooks.webhookmessage": AdminAccess(MANAGERS_ADMIN, NOBODY, MANAGERS_ADMIN, MANAGERS_ADMIN, NOBODY),
 }
 
 # App label -> who gets its index page (404 when no model of it is yours).
@@ -654,6 +735,7 @@ ADMIN_APPS: dict[str, tuple[Expected, ...]] = {
     "notifications": _staff(404, 404, 200, 200),
     "site_content": ALL_STAFF,
     "api": _staff(404, 404, 200, 200),
+    "webhooks": _staff(404, 404, 200, 200),
 }
 
 
@@ -924,6 +1006,12 @@ def snapshot() -> dict[str, Any]:
         "conflicts": ConflictOfInterest.objects.count(),
         "notifications": list(Notification.objects.order_by("pk").values_list("pk", "read_at")),
         "feedback": Feedback.objects.count(),
+        "webhook endpoints": list(
+            Endpoint.objects.order_by("pk").values_list("pk", "url", "kinds", "active")
+        ),
+        "webhook deliveries": list(
+            WebhookMessage.objects.order_by("pk").values_list("pk", "delivery__status", "delivery__queued_at")
+        ),
     }
 
 

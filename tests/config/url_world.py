@@ -36,6 +36,9 @@ from site_content.feedback import submit_feedback
 from site_content.models import EditorialPolicy, Feedback, FeedbackKind, SiteSettings
 from tests.factories import approve_directly, make_article, make_specialty, make_user, submit
 from tests.reviews.helpers import make_reviewer, ready_to_review, request_changes, resubmit
+from webhooks import endpoints
+from webhooks.events import write_deliveries
+from webhooks.models import EventKind, WebhookMessage
 
 # The columns of every expectation row, in this order.
 ROLES = (
@@ -130,6 +133,25 @@ def build_world() -> World:
     notification = Notification.objects.filter(recipient=owner).first()
     assert notification is not None, "the workflow above tells the editor about the change request"
     delivery = Delivery.objects.first() or Delivery.objects.create(payload={"walker": True})
+    # The integration client's endpoint with one delivery (written as a publication writes it; the
+    # world's transaction is rolled back, so it is never sent), and another client's endpoint.
+    # A literal public address: registering resolves the host, and the walker needs no DNS.
+    hook_url = "https://93.184.215.14/hooks/walker"
+    endpoint, _secret = endpoints.register(
+        client=users["integration"], url=hook_url, kinds=[EventKind.PUBLISHED], by=managing
+    )
+    other_endpoint, _secret = endpoints.register(
+        client=make_user("walk-bot2", INTEGRATION_CLIENT),
+        url=hook_url,
+        kinds=[EventKind.PUBLISHED],
+        by=managing,
+    )
+    published_event = (
+        AuditEvent.objects.select_related("article")
+        .filter(article=published, action="article.publish")
+        .first()
+    )
+    [webhook_delivery_id] = write_deliveries(published_event, EventKind.PUBLISHED, [endpoint])
 
     published = Article.objects.get(pk=published.pk)
     return World(
@@ -163,5 +185,8 @@ def build_world() -> World:
             "site_content.sitesettings": site_settings,
             "site_content.feedback": Feedback.objects.get(pk=feedback.pk),
             "api.apitoken": token,
+            "webhooks.endpoint": endpoint,
+            "other_client_endpoint": other_endpoint,
+            "webhooks.webhookmessage": WebhookMessage.objects.get(pk=webhook_delivery_id),
         },
     )

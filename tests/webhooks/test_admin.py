@@ -64,7 +64,7 @@ def test_a_delivery_page_lists_its_attempts_and_the_resend_action_sends_it_again
     receiver.answers = [500]
     with django_capture_on_commit_callbacks(execute=True):
         perform(article, Action.SUBMIT, bot)
-    message = WebhookMessage.objects.get()
+    message = WebhookMessage.objects.select_related("delivery").get()
 
     page = staff.get(f"/admin/webhooks/webhookmessage/{message.pk}/change/").content.decode()
     assert message.webhook_id in page and "500" in page

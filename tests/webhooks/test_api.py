@@ -42,7 +42,7 @@ def test_registering_answers_the_secret_once_and_never_again(as_managing, bot):
         True,
     )
     endpoint = Endpoint.objects.get(pk=data["id"])
-    assert endpoint.secret == data["secret"] and endpoint.client == bot
+    assert endpoint.secret == data["secret"] and endpoint.client_id == bot.pk
     assert AuditEvent.objects.filter(action="webhook.created", target_id=str(endpoint.pk)).exists()
 
     again = as_managing.get(f"{A}{endpoint.pk}/").json()
@@ -171,7 +171,7 @@ def test_deleting_an_endpoint_skips_what_it_was_still_to_send(
     receiver.stop()
     with django_capture_on_commit_callbacks(execute=True):
         perform(article, Action.SUBMIT, bot)
-    delivery = WebhookMessage.objects.get().delivery
+    delivery = WebhookMessage.objects.select_related("delivery").get().delivery
 
     assert as_managing.delete(f"{A}{endpoint.pk}/").status_code == 204
 

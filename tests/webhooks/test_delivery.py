@@ -37,7 +37,7 @@ def webhook_rows():
 
 
 def the_message() -> WebhookMessage:
-    return WebhookMessage.objects.select_related("delivery").get()
+    return WebhookMessage.objects.select_related("delivery", "endpoint").get()
 
 
 def test_a_transition_reaches_the_receiver_signed_with_the_event_and_its_links(

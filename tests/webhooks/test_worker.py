@@ -33,5 +33,6 @@ def test_a_worker_delivers_the_transitions_webhook_signed(worker, article, bot, 
     assert got.signature_valid, got.verify_error
     message = WebhookMessage.objects.get()
     assert got.headers["webhook-id"] == message.webhook_id
-    assert wait_until(lambda: WebhookMessage.objects.get().delivery.status == DeliveryStatus.SENT, timeout=10)
+    sent = WebhookMessage.objects.filter(pk=message.pk, delivery__status=DeliveryStatus.SENT)
+    assert wait_until(sent.exists, timeout=10)
     assert message.attempts.get().status_code == 200
