@@ -12,6 +12,8 @@ import json
 import re
 from html.parser import HTMLParser
 
+import extruct
+
 from accounts.roles import REVIEWER
 from articles.drafting import DraftContent, ReferenceInput, SectionInput, save_draft
 from articles.models import Article, ArticleState, Audience, ReferenceKind
@@ -158,11 +160,8 @@ class ParsedPage(HTMLParser):
 
 
 def json_ld(html: str) -> list[dict]:
-    return [
-        json.loads(text)
-        for attrs, text in ParsedPage(html).scripts
-        if attrs.get("type") == "application/ld+json"
-    ]
+    """The page's JSON-LD blocks, read by extruct, the extractor search-engine tooling uses."""
+    return extruct.extract(html, syntaxes=["json-ld"], uniform=False)["json-ld"]
 
 
 _URL_ATTRIBUTES = {
