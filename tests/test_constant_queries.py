@@ -31,6 +31,7 @@ from django.utils import timezone
 from accounts.roles import EDITOR, MANAGING_EDITOR, REVIEWER
 from articles.drafting import save_draft
 from articles.models import Article, ArticleState
+from articles.public import local_pages
 from notifications.kinds import Kind
 from notifications.models import RereviewFlag
 from notifications.outbox import Message, notify
@@ -342,7 +343,10 @@ def _client(scene: Scene, case: Listing):
 
 
 def _queries(client, url: str) -> tuple[int, str]:
-    cache.clear()  # cold: the public pages are cached, and a cached page would run none
+    # Cold: public pages are cached (in the shared cache and in this process's memory), and a
+    # cached page would run none.
+    cache.clear()
+    local_pages.clear()
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response.status_code == 200, (url, response.status_code)
