@@ -37,6 +37,7 @@ from articles.markdown import Citations, render_markdown
 from articles.models import Article, ArticleState, ArticleVersion, Audience, ReferenceKind
 from articles.public import ReferenceFact
 from audit.chain import RequestInfo
+from config.pagination import KeysFirstPaginator
 
 from . import metrics
 from .assignments import (
@@ -184,7 +185,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     filterset = QueueFilter(request.GET, queryset=queue_articles())
     counts = filterset.tab_counts()
     current = filterset.current_tab
-    paginator = Paginator(filterset.qs, QUEUE_PAGE_SIZE)
+    paginator = KeysFirstPaginator(filterset.qs, QUEUE_PAGE_SIZE, rows_for=lambda keys: queue_articles())
     # The current tab's count is this list's count (same filters): no second COUNT(*).
     paginator.count = counts[current]
     page = paginator.get_page(request.GET.get("page"))

@@ -410,3 +410,30 @@ def test_resolving_needs_no_reason_and_happens_once(comment, editor):
 def test_only_the_editor_or_a_managing_editor_answers(comment, reviewer2):
     with pytest.raises(NotPermitted):
         answer_comment(comment, reviewer2.user, "resolved")
+
+
+# --- what the queue relies on -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("decision", ["approve", "request_changes", "reject", "return", "withdraw"])
+def test_no_assignment_stays_open_once_the_article_leaves_review(
+    decision, article, reviewer, reviewer2, managing, editor
+):
+    # reviews.filters' overdue tab looks only at submitted and under-review articles for
+    # overdue assignments: every way out of review must close the open ones.
+    deciding = ready_to_review(article, reviewer, managing)
+    assign_reviewer(article, reviewer2, managing)  # invited, unanswered
+    if decision == "approve":
+        approve(deciding)
+    elif decision == "request_changes":
+        request_changes(deciding)
+    elif decision == "withdraw":
+        perform(Article.objects.get(pk=article.pk), Action.WITHDRAW, editor)
+    else:
+        perform(Article.objects.get(pk=article.pk), decision, managing, reason="Reason given in the test.")
+
+    assert state_of(article) not in (ArticleState.SUBMITTED, ArticleState.UNDER_REVIEW)
+    still_open = ReviewAssignment.objects.filter(
+        article=article, status__in=[AssignmentStatus.INVITED, AssignmentStatus.ACCEPTED]
+    )
+    assert list(still_open.values_list("reviewer__user__username", "status")) == []

@@ -1,0 +1,53 @@
+"""Pages whose rows are read in two steps: the page's keys, then the rows of those keys."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+
+
+class KeysFirstPaginator(Paginator):
+    """A ``Paginator`` that picks the page's primary keys first and reads their rows after.
+
+    A sorted page of a filtered list is a top-N sort over every row that matches. When
+    the rows carry joins (owner, specialty) and subqueries, PostgreSQL builds all of
+    those wide rows before keeping 25: for the queue's overdue tab at 100,000 articles,
+    6,500 joined rows and 17 ms. Sorting only the keys and then reading 25 rows by
+    primary key does the joins 25 times (``bench/queues.py``).
+
+    ``rows_for(keys)`` returns the full rows of those keys in any order; the page keeps
+    the order of ``object_list``. A row gone between the two reads is left out.
+    """
+
+    def __init__(
+        self,
+        object_list: QuerySet,
+        per_page: int,
+        *,
+        rows_for: Callable[[list[Any]], QuerySet],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(object_list, per_page, **kwargs)
+        self.rows_for = rows_for
+
+    def page(self, number: int | str) -> Page:
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        keys = list(
+            self.object_list.select_related(None)
+            .prefetch_related(None)
+            .values_list("pk", flat=True)[bottom:top]
+        )
+        return self._get_page(self._in_order(keys), number, self)
+
+    def _in_order(self, keys: list[Any]) -> Sequence[Any]:
+        if not keys:
+            return []
+        found = {row.pk: row for row in self.rows_for(keys).filter(pk__in=keys).order_by()}
+        return [found[key] for key in keys if key in found]
