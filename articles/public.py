@@ -19,7 +19,7 @@ moves only the pointer out of Redis: one round trip of a few hundred bytes.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,6 +33,7 @@ from django.urls import reverse
 from reviews.models import BoardMember, ConflictKind, ConflictOfInterest, Decision, Review
 from site_content.switches import SHOW_PENDING_KEY, shows_pending_versions
 
+from . import pointer_memory
 from .local_pages import LocalPages
 from .markdown import Citations, render_markdown, text_of
 from .models import Article, ArticleState, ArticleVersion, Audience, Origin, Reference, ReferenceKind, Section
@@ -173,11 +174,7 @@ def _pointer_key(slug: str) -> str:
     return f"public:{CACHE_SCHEMA}:pointer:{slug}"
 
 
-def _read_pointer(slug: str) -> ArticleRef | None:
-    rows = list(public_articles().filter(slug=slug).order_by().values(*_POINTER_FIELDS)[:1])
-    if not rows:
-        return None
-    row = rows[0]
+def _pointer_of(row: dict[str, Any]) -> ArticleRef:
     return ArticleRef(
         id=row["id"],
         slug=row["slug"],
@@ -198,13 +195,32 @@ def _read_pointer(slug: str) -> ArticleRef | None:
     )
 
 
+def _read_pointer(slug: str) -> ArticleRef | None:
+    rows = list(public_articles().filter(slug=slug).order_by().values(*_POINTER_FIELDS)[:1])
+    return _pointer_of(rows[0]) if rows else None
+
+
+def _read_pointers(slugs: list[str]) -> list[ArticleRef]:
+    """The pointers of those of ``slugs`` readers may see (one query)."""
+    rows = public_articles().filter(slug__in=slugs).order_by().values(*_POINTER_FIELDS)
+    return [_pointer_of(row) for row in rows]
+
+
 def lookup_article(slug: str, *also: str) -> tuple[ArticleRef | None, dict[str, Any]]:
     """The article at ``slug`` if readers may see it (else ``None``), plus the cache entries
-    named in ``also`` (``None`` where missing), fetched in the same round trip. No query when
-    the pointer is cached."""
+    named in ``also`` (``None`` where missing), fetched in the same round trip. No round trip
+    at all when this process remembers them (``articles.pointer_memory``), no query when the
+    pointer is cached."""
     if len(slug) > Article._meta.get_field("slug").max_length:
         return None, {}
     key = _pointer_key(slug)
+    memory = pointer_memory.active_memory()
+    token = None
+    if memory is not None:
+        known = memory.recall([key, *also])
+        if known is not None:
+            return known.pop(key), known
+        token = memory.begin_read()
     found = cache.get_many([key, *also])
     article = found.pop(key, None)
     found = {name: found.get(name) for name in also}
@@ -213,31 +229,53 @@ def lookup_article(slug: str, *also: str) -> tuple[ArticleRef | None, dict[str, 
         if article is not None:
             # add, not set: if a publish refreshed the entry meanwhile, its value wins.
             cache.add(key, article, POINTER_TIMEOUT)
+    if memory is not None and article is not None:
+        switches = {}
+        for name, load in _REMEMBERED.items():
+            if name in found:
+                found[name] = switches[name] = load() if found[name] is None else found[name]
+        memory.remember(token, {key: article, **switches})
     return article, found
+
+
+# Besides pointers, what a process may remember between changes: small values that every
+# page reads and whose every change is announced (site_content.switches), with how to read
+# each when the shared cache does not hold it.
+_REMEMBERED: dict[str, Callable[[], Any]] = {SHOW_PENDING_KEY: lambda: int(shows_pending_versions())}
 
 
 def resolve_article(slug: str) -> ArticleRef | None:
     return lookup_article(slug)[0]
 
 
-def forget_article(slug: str) -> None:
-    """Called whenever an article row is saved (publish, archive, any transition, an admin edit).
+def forget_articles(slugs: Iterable[str]) -> None:
+    """Called whenever article rows are saved (publish, archive, any transition, an admin edit).
 
-    The entry is dropped at once, and written again from the database once the
+    The entries are dropped at once, and written again from the database once the
     transaction commits, so that a reader who read the old row just before the
-    commit cannot leave it in the cache (``lookup_article`` only ever adds).
+    commit cannot leave it in the cache (``lookup_article`` only ever adds). Then
+    every process that may remember the old pointers is told to forget them, and
+    this returns only once none can still serve them.
     """
-    key = _pointer_key(slug)
-    cache.delete(key)
+    keys = {slug: _pointer_key(slug) for slug in slugs}
+    if not keys:
+        return
+    cache.delete_many(list(keys.values()))
 
     def refresh() -> None:
-        article = _read_pointer(slug)
-        if article is None:
-            cache.delete(key)
-        else:
-            cache.set(key, article, POINTER_TIMEOUT)
+        fresh = {_pointer_key(article.slug): article for article in _read_pointers(list(keys))}
+        gone = [key for key in keys.values() if key not in fresh]
+        if gone:
+            cache.delete_many(gone)
+        if fresh:
+            cache.set_many(fresh, POINTER_TIMEOUT)
+        pointer_memory.announce(list(keys.values()))
 
     transaction.on_commit(refresh)
+
+
+def forget_article(slug: str) -> None:
+    forget_articles([slug])
 
 
 def forget_article_on_save(sender, instance: Article, **kwargs) -> None:
@@ -246,8 +284,7 @@ def forget_article_on_save(sender, instance: Article, **kwargs) -> None:
 
 def forget_specialty_on_save(sender, instance, **kwargs) -> None:
     # Article pages name their specialty.
-    for slug in Article.objects.filter(specialty_id=instance.pk).values_list("slug", flat=True):
-        forget_article(slug)
+    forget_articles(Article.objects.filter(specialty_id=instance.pk).values_list("slug", flat=True))
 
 
 def pending_version(article: ArticleRef, cached: dict[str, Any] | None = None) -> VersionRef | None:

@@ -219,22 +219,26 @@ class ServerShape:
     worker_class: str
     workers: int
     threads: int = 1
+    pointer_leases: bool = True
 
     @classmethod
     def parse(cls, text: str) -> ServerShape:
-        """``sync:2`` or ``gthread:2x4`` (workers x threads)."""
+        """``sync:2`` or ``gthread:2x4`` (workers x threads); ``+nolease``: pointer leases off."""
+        text, _, option = text.partition("+")
         kind, _, size = text.partition(":")
-        if kind not in ("sync", "gthread") or not size:
+        if kind not in ("sync", "gthread") or not size or option not in ("", "nolease"):
             raise argparse.ArgumentTypeError(
-                f"{text!r}: expected sync:<workers> or gthread:<workers>x<threads>"
+                f"{text!r}: expected sync:<workers> or gthread:<workers>x<threads>, optionally +nolease"
             )
         workers, _, threads = size.partition("x")
-        return cls(kind, int(workers), int(threads or 1))
+        return cls(kind, int(workers), int(threads or 1), pointer_leases=option != "nolease")
 
     def __str__(self) -> str:
         if self.worker_class == "sync":
-            return f"{self.workers} sync workers"
-        return f"{self.workers} gthread workers x {self.threads} threads"
+            text = f"{self.workers} sync workers"
+        else:
+            text = f"{self.workers} gthread workers x {self.threads} threads"
+        return text if self.pointer_leases else f"{text}, pointer leases off"
 
     def arguments(self) -> list[str]:
         arguments = ["--worker-class", self.worker_class, "--workers", str(self.workers)]
@@ -276,6 +280,8 @@ class Gunicorn:
             "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-" + os.urandom(16).hex()),
             "LOG_LEVEL": "WARNING",
         }
+        if not self.shape.pointer_leases:
+            environment["POINTER_LEASE_SECONDS"] = "0"  # every request asks Redis for the pointer
         self.process = subprocess.Popen(
             [
                 str(Path(sys.executable).with_name("gunicorn")),
@@ -382,6 +388,32 @@ def report(label: str, result: WrkResult) -> None:
     )
 
 
+def announce_latency(
+    base_url: str, script: str, key: str, *, connections: int, count: int = 50
+) -> list[float]:
+    """Milliseconds that ``announce`` (what every publish runs after its commit) takes while the
+    server is under the article page's load: until every worker has acknowledged."""
+    import threading
+
+    from articles.pointer_memory import announce
+
+    took: list[float] = []
+    load = threading.Thread(
+        target=run_wrk,
+        args=(base_url, script),
+        kwargs={"seconds": count * 0.1 + 2, "connections": connections},
+    )
+    load.start()
+    time.sleep(1)
+    for _ in range(count):
+        started = time.perf_counter()
+        announce([key])
+        took.append((time.perf_counter() - started) * 1000)
+        time.sleep(0.1)
+    load.join()
+    return sorted(took)
+
+
 def measure(args: argparse.Namespace) -> int:
     from django.db import connection
 
@@ -418,10 +450,24 @@ def measure(args: argparse.Namespace) -> int:
                 report("article page", page)
                 ceiling = run_wrk(server.base_url + "/healthz", "", server=server, **load)
                 report("/healthz", ceiling)
+                if shape.pointer_leases:
+                    from articles.public import _pointer_key
+
+                    slug = warm_paths[0].strip("/").split("/")[-1]
+                    took = announce_latency(
+                        server.base_url, at_random, _pointer_key(slug), connections=args.connections
+                    )
+                    publish_wait = (
+                        f"publish waits for {shape.workers} workers' acknowledgements: p50 "
+                        f"{took[len(took) // 2]:.1f} ms, p95 {took[int(len(took) * 0.95)]:.1f} ms, max "
+                        f"{took[-1]:.1f} ms under this load"
+                    )
+                    print(f"  {publish_wait}", flush=True)
             ratio = page.rate / ceiling.rate
             page_cpu = page.cpu_per_request_us(page.server_cpu)
             ceiling_cpu = ceiling.cpu_per_request_us(ceiling.server_cpu)
             print(f"  ratio {ratio:.0%} (server CPU per request: {ceiling_cpu / page_cpu:.0%})", flush=True)
+            lease_note = f"; {publish_wait}" if shape.pointer_leases else ""
             rows.append(
                 Row(
                     f"Public pages: article page vs /healthz, gunicorn {shape}, warm",
@@ -429,7 +475,7 @@ def measure(args: argparse.Namespace) -> int:
                     f"server CPU per request: article {page_cpu:.0f} µs, /healthz {ceiling_cpu:.0f} µs "
                     f"({args.slugs:,} articles at random, each read once before; {args.connections} "
                     f"connections, {args.seconds:g} s each; load average {load_text(page.load)} / "
-                    f"{load_text(ceiling.load)})",
+                    f"{load_text(ceiling.load)}){lease_note}",
                     GOAL,
                 )
             )
@@ -483,7 +529,7 @@ def profile(args: argparse.Namespace) -> int:
     from django.core.wsgi import get_wsgi_application
     from pyinstrument import Profiler
 
-    from articles import public
+    from articles import pointer_memory, public
 
     application = get_wsgi_application()
     paths, unvisited = pick_articles(min(args.slugs, 500))
@@ -541,12 +587,42 @@ def profile(args: argparse.Namespace) -> int:
         finally:
             del cache.get_many
 
+    @contextlib.contextmanager
+    def no_pointer_lease():
+        real = pointer_memory.active_memory
+        pointer_memory.active_memory = lambda: None
+        try:
+            yield
+        finally:
+            pointer_memory.active_memory = real
+
+    @contextlib.contextmanager
+    def chained(*states):
+        with contextlib.ExitStack() as stack:
+            for state in states:
+                stack.enter_context(state())
+            yield
+
+    pointer_memory.active_memory().wait_for_lease()
     variants = [
         ("/healthz", lambda i: "/healthz", contextlib.nullcontext),
-        ("article, page in process memory (warm)", article, contextlib.nullcontext),
-        ("  same, the Redis round trip answered from a dict (its cost)", article, no_round_trip),
-        ("article, page fetched from Redis with the pointer", article, page_from_redis),
-        ("  same, with Django's stock Redis client", article, stock_redis_client),
+        ("article, page and pointer in process memory (lease)", article, contextlib.nullcontext),
+        ("article, page in process memory, pointer from Redis", article, no_pointer_lease),
+        (
+            "  same, the Redis round trip answered from a dict (its cost)",
+            article,
+            lambda: chained(no_pointer_lease, no_round_trip),
+        ),
+        (
+            "article, page fetched from Redis with the pointer",
+            article,
+            lambda: chained(no_pointer_lease, page_from_redis),
+        ),
+        (
+            "  same, with Django's stock Redis client",
+            article,
+            lambda: chained(no_pointer_lease, stock_redis_client),
+        ),
     ]
     count = 2000
     for path in paths:
@@ -600,8 +676,13 @@ def main() -> int:
     parser.add_argument(
         "--servers",
         type=lambda text: [ServerShape.parse(part) for part in text.split(",") if part],
-        default=[ServerShape("gthread", 2, 4), ServerShape("sync", 2)],
-        help="gunicorn shapes to measure, e.g. sync:2,gthread:2x4 (the first also runs the cold case)",
+        default=[
+            ServerShape("gthread", 2, 4),
+            ServerShape("sync", 2),
+            ServerShape("sync", 2, pointer_leases=False),
+        ],
+        help="gunicorn shapes to measure, e.g. sync:2,gthread:2x4,sync:2+nolease (the first also runs the "
+        "cold case)",
     )
     parser.add_argument("--no-cold", action="store_true", help="skip the first-visit run")
     parser.add_argument("--no-write", action="store_true", help="do not write bench/results.md")

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.core.cache import cache
 from django.db import transaction
 
+from articles import pointer_memory
+
 from .models import SiteSettings
 
 CACHE_KEY = "site_content:settings:v1"
@@ -54,10 +56,13 @@ def forget_site_settings(**_kwargs) -> None:
         site_settings = SiteSettings.objects.filter(pk=SiteSettings.SINGLETON_PK).first()
         if site_settings is None:  # deleted: the next reader recreates the defaults
             cache.delete_many([CACHE_KEY, SHOW_PENDING_KEY])
+            pointer_memory.announce([SHOW_PENDING_KEY])
             return
         cache.set_many(
             {CACHE_KEY: site_settings, SHOW_PENDING_KEY: int(site_settings.show_pending_versions)},
             CACHE_TIMEOUT,
         )
+        # Web processes remember the switch between changes (articles.pointer_memory).
+        pointer_memory.announce([SHOW_PENDING_KEY])
 
     transaction.on_commit(refresh)

@@ -57,6 +57,17 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(autouse=True, scope="session")
+def _pointer_leases_off():
+    # Web processes' pointer memory (articles/pointer_memory.py) runs a listener thread; the
+    # tests that are about it turn it on (tests/articles/test_pointer_memory.py and the
+    # freshness tests), the rest count Redis round trips as a process without it makes them.
+    from django.conf import settings
+
+    settings.VETTED["POINTER_LEASE_SECONDS"] = 0
+    yield
+
+
+@pytest.fixture(autouse=True, scope="session")
 def _celery_tasks_run_in_process():
     # Tasks queued after commit run in the test process (emails land in mail.outbox)
     # instead of piling up in the developer's broker; the real-worker tests switch

@@ -15,9 +15,10 @@ import contextlib
 import pytest
 from django.core.cache import cache
 
-from articles import public
+from articles import pointer_memory, public
 from articles.local_pages import LocalPages
 from articles.models import Audience
+from articles.pointer_memory import PointerMemory
 from reviews.workflow import Action, perform
 from tests.articles.public_setup import publish_article, publish_new_version, reviewer, second_version
 from tests.articles.test_public_article import both_audiences
@@ -39,26 +40,49 @@ def published(editor, managing, ana):
 
 
 class Process:
-    """One web process: its own page memory, the shared cache and database of every process."""
+    """One web process: its own page memory (and, with pointer leases, its own pointer memory
+    and listener), the shared cache and database of every process."""
 
-    def __init__(self, monkeypatch) -> None:
+    def __init__(self, monkeypatch, *, pointer_lease: float = 0) -> None:
         self.memory = LocalPages(16 * 2**20)
+        self.pointers = PointerMemory(pointer_lease) if pointer_lease else None
+        if self.pointers is not None:
+            self.pointers.start()
+            assert self.pointers.wait_for_lease(5)
         self._monkeypatch = monkeypatch
 
     @contextlib.contextmanager
     def active(self):
         with self._monkeypatch.context() as patch:
             patch.setattr(public, "local_pages", self.memory)
+            patch.setattr(pointer_memory, "active_memory", lambda: self.pointers)
             yield
 
     def read(self, client, path: str):
         with self.active():
             return client.get(path)
 
+    def stop(self) -> None:
+        if self.pointers is not None:
+            self.pointers.stop()
 
-@pytest.fixture
-def two_processes(monkeypatch):
-    return Process(monkeypatch), Process(monkeypatch)
+
+@pytest.fixture(params=["shared cache", "pointer leases"])
+def two_processes(request, monkeypatch, settings):
+    """Two processes, either asking the shared cache for the pointer on every request, or
+    remembering it under a lease (articles.pointer_memory: then a publish must reach both)."""
+    lease = 0
+    if request.param == "pointer leases":
+        if not settings.REDIS_URL:
+            pytest.skip("pointer leases need Redis (set REDIS_URL)")
+        lease = 2.0
+        settings.VETTED = {**settings.VETTED, "POINTER_LEASE_SECONDS": lease}
+    # Outside either process (a plain client.get), no pointer memory.
+    monkeypatch.setattr(pointer_memory, "active_memory", lambda: None)
+    processes = Process(monkeypatch, pointer_lease=lease), Process(monkeypatch, pointer_lease=lease)
+    yield processes
+    for process in processes:
+        process.stop()
 
 
 def url(article) -> str:
@@ -220,3 +244,16 @@ def test_a_process_without_the_page_gets_it_in_the_same_round_trip(
         page_text(second.read(client, url(published)))
     assert [name for name, _ in calls.calls] == ["get_many"]
     assert len(second.memory) == 1
+
+
+@pytest.mark.parametrize("two_processes", ["pointer leases"], indirect=True)
+def test_under_a_pointer_lease_a_warm_page_makes_no_round_trip(
+    client, published, monkeypatch, two_processes, django_assert_num_queries
+):
+    first, _second = two_processes
+    page_text(first.read(client, url(published)))  # pointer read from Redis, then remembered
+    calls = CacheCalls(monkeypatch)
+    with django_assert_num_queries(0):
+        html = page_text(first.read(client, url(published)))
+    assert FIRST_VERSION_TEXT in html
+    assert calls.calls == []
