@@ -15,8 +15,10 @@ answer with the old one:
 - ``announce(keys)``, run after a change commits and after the shared cache holds the new
   value, publishes the keys and waits for an acknowledgement from every registered process
   whose lease is still running and from every subscriber the message reached. A process that
-  does not answer (stopped, cut off) is waited out until its lease ends, at most ``lease``
-  seconds; after that it no longer answers from memory.
+  does not answer (stopped, cut off) is waited out until its lease ends, read again from the
+  registry before giving up (a PING already on its way when the message was published can
+  renew it once without the message being read); after that it no longer answers from memory.
+  A process whose lease lapsed, even briefly, empties its memory when it renews.
 - A pointer read from Redis is kept only if no invalidation arrived while it was being read
   (an epoch counter), so a read that raced a publish cannot put the old value back.
 - Losing the connection, a late PONG or a restart ends the lease and empties the memory.
@@ -236,8 +238,10 @@ class PointerMemory:
         seconds, micros = client.time()
         ends = seconds + micros / 1e6 + self.lease
         added = client.zadd(registry, {self.worker_id: ends})
-        if added and self.has_lease:
-            # Dropped from the registry (FLUSHDB): start again from an empty memory.
+        if added or not self.has_lease:
+            # New in the registry (first lease, or dropped by a FLUSHDB), or the lease lapsed: a
+            # publisher may have stopped waiting for this process, and an invalidation may still
+            # be unread behind this PONG. Start again from an empty memory.
             self.forget(None)
         self._lease_until = sent_at + self.lease
 
@@ -266,16 +270,27 @@ def announce(keys: list[str] | None) -> None:
         if ends > server_now
     }
     give_up = local_now + lease + _CLOCK_MARGIN
+    # At most one renewal can happen without reading this message (see _renewed_deadlines), so a
+    # process that keeps renewing without acknowledging is broken: stop waiting for it then.
+    hard_limit = local_now + 2 * lease + 2 * _CLOCK_MARGIN
     acknowledged: set[str] = set()
     try:
         while True:
             now = time.monotonic()
-            waiting = [deadline for member, deadline in deadlines.items() if member not in acknowledged]
-            waiting = [deadline for deadline in waiting if deadline > now]
+            silent = [member for member in deadlines if member not in acknowledged]
+            waiting = [deadlines[member] for member in silent if deadlines[member] > now]
+            if silent and not waiting:
+                # Before giving up on a silent process, read its lease's end again: one renewal
+                # whose PING was sent before this publish may have moved it (its PONG came first).
+                waiting = _renewed_deadlines(client, registry, silent, deadlines)
             if len(acknowledged) < receivers and now < give_up:
                 waiting.append(give_up)
             if not waiting:
                 break
+            if now >= hard_limit:
+                log.warning("pointer leases: %s renewed without acknowledging %s", silent, message_id)
+                break
+            waiting = [min(deadline, hard_limit) for deadline in waiting]
             popped = client.blpop([acks + message_id], timeout=max(0.01, min(max(waiting) - now, 1.0)))
             if popped is not None:
                 acknowledged.add(popped[1].decode())
@@ -283,6 +298,23 @@ def announce(keys: list[str] | None) -> None:
             client.zremrangebyscore(registry, "-inf", server_now)
     finally:
         client.delete(acks + message_id)
+
+
+def _renewed_deadlines(
+    client: Any, registry: str, members: list[str], deadlines: dict[str, float]
+) -> list[float]:
+    """Update ``deadlines`` of ``members`` from the registry; the ones still in the future."""
+    with client.pipeline(transaction=False) as pipe:
+        pipe.time()
+        pipe.zmscore(registry, members)
+        (seconds, micros), ends = pipe.execute()
+    local_now, server_now = time.monotonic(), seconds + micros / 1e6
+    renewed = []
+    for member, end in zip(members, ends, strict=True):
+        if end is not None and end > server_now:
+            deadlines[member] = local_now + (end - server_now) + _CLOCK_MARGIN
+            renewed.append(deadlines[member])
+    return renewed
 
 
 _memory: PointerMemory | None = None

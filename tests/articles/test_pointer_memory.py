@@ -266,3 +266,52 @@ def test_a_process_that_cannot_answer_is_waited_out_for_at_most_its_lease(other_
     # Once running again, its lease has ended (or it has read the invalidation): it does not
     # answer with the old value.
     assert other.ask("recall k") == {"value": None}
+
+
+@pytest.mark.redis
+def test_a_lease_that_lapsed_restarts_from_an_empty_memory_when_renewed(leases):
+    # A publisher may have stopped waiting for this process while its lease had lapsed, with the
+    # invalidation still unread: the renewal must not bring old values back to life.
+    leases()  # the registry and the settings, with a listener of its own
+    memory = with_lease(PointerMemory(LEASE))
+    memory.worker_id = "lapsed-test-process"
+    memory.remember(memory.begin_read(), {"k": "old"})
+    client, (_channel, name, _acks) = pointer_memory.redis_client(), pointer_memory._names()
+    try:
+        memory._renew(client, name, sent_at=time.monotonic())  # in time: kept (it is registered now)
+        memory.remember(memory.begin_read(), {"k": "old"})
+        memory._renew(client, name, sent_at=time.monotonic())
+        assert memory.recall(["k"]) == {"k": "old"}
+
+        memory._lease_until = time.monotonic() - 0.001  # lapsed, then renewed
+        memory._renew(client, name, sent_at=time.monotonic())
+        assert memory.has_lease
+        assert memory.recall(["k"]) is None
+    finally:
+        client.zrem(name, memory.worker_id)
+
+
+@pytest.mark.redis
+def test_announce_reads_a_silent_process_lease_again_before_giving_up(leases):
+    # A silent process renewed once after the publish (its PING was already on its way): the
+    # publisher must wait for the new end, not the one it read first.
+    import threading
+
+    leases()
+    client, (_channel, name, _acks) = pointer_memory.redis_client(), pointer_memory._names()
+
+    def server_now() -> float:
+        seconds, micros = client.time()
+        return seconds + micros / 1e6
+
+    client.zadd(name, {"renewing-process": server_now() + 0.3})
+    renewed = threading.Timer(0.2, lambda: client.zadd(name, {"renewing-process": server_now() + 0.5}))
+    try:
+        renewed.start()
+        started = time.monotonic()
+        announce(["k"])
+        waited = time.monotonic() - started
+    finally:
+        renewed.cancel()
+        client.zrem(name, "renewing-process")
+    assert 0.65 <= waited <= 1.2
