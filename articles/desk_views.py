@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -45,9 +45,9 @@ from .desk_forms import (
 )
 from .drafting import DraftContent, create_article, save_draft, unique_slug
 from .errors import ContentInvalid, DomainError, StaleEditError
+from .filters import staff_order, with_latest_number
 from .markdown import Citations, render_markdown
 from .models import Article, ArticleState, ArticleVersion, Audience
-from .ordering import sorted_after_filtering
 
 PAGE_SIZE = 25
 DESK_PERMISSIONS = ("articles.draft_article", "articles.manage_articles")
@@ -102,22 +102,13 @@ def _with_content(article: Article, version_id: int) -> ArticleVersion:
 def dashboard(request: HttpRequest) -> HttpResponse:
     visible = visible_articles(request.user)
     specialties = specialty_menu()
-    # Newest first; a search's matches are found through the trigram indexes, then sorted.
     searching = bool(request.GET.get("q", "").strip())
-    newest_first = [
-        sorted_after_filtering("updated_at", descending=True) if searching else "-updated_at",
-        "-pk",
-    ]
     filterset = DeskArticleFilter(
-        request.GET, queryset=visible.order_by(*newest_first), specialty_choices=specialties
+        request.GET,
+        queryset=visible.order_by(*staff_order(searching=searching)),
+        specialty_choices=specialties,
     )
-    # A subquery, run for the rows of the page only; joining every version and grouping (Max)
-    # made PostgreSQL read all versions of all visible articles before taking one page.
-    rows = filterset.qs.annotate(
-        latest_number=Subquery(
-            ArticleVersion.objects.filter(article=OuterRef("pk")).order_by("-number").values("number")[:1]
-        )
-    )
+    rows = with_latest_number(filterset.qs, "latest_number")
 
     # Counts per state under every other filter, so the state links say what clicking them shows.
     without_state = request.GET.copy()

@@ -1,4 +1,5 @@
-"""The public article index's filters, shared by the HTML page and the API."""
+"""Filters and orders of article lists: the public index and the staff lists, each shared by its
+HTML page and the API."""
 
 from __future__ import annotations
 
@@ -6,11 +7,12 @@ import datetime
 
 import django_filters
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from . import public
-from .models import Audience, Specialty
+from .models import ArticleVersion, Audience, Specialty
+from .ordering import sorted_after_filtering
 
 
 class PublicArticleFilter(django_filters.FilterSet):
@@ -78,3 +80,17 @@ class ArticleFilter(django_filters.FilterSet):
         for word in value.split()[:8]:
             queryset = queryset.filter(Q(title__icontains=word) | Q(slug__icontains=word))
         return queryset
+
+
+def staff_order(*, searching: bool) -> list:
+    """Staff lists of articles (the dashboard, the API): newest first. A search's matches are
+    found through the trigram indexes, then sorted (``articles.ordering``)."""
+    return [sorted_after_filtering("updated_at", descending=True) if searching else "-updated_at", "-pk"]
+
+
+def with_latest_number(queryset: QuerySet, name: str) -> QuerySet:
+    """Each article's latest version number as ``name``: a subquery, run for the rows of the page
+    only. Joining every version and grouping (``Max``) made PostgreSQL read all versions of all
+    visible articles before taking one page (the API's list: 500 ms at 100,000 articles)."""
+    latest = ArticleVersion.objects.filter(article=OuterRef("pk")).order_by("-number").values("number")[:1]
+    return queryset.annotate(**{name: Subquery(latest)})

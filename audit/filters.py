@@ -42,6 +42,20 @@ class AuditEventFilter(django_filters.FilterSet):
         model = AuditEvent
         fields = ["article", "actor", "action", "since", "until"]
 
+    def newest_first(self) -> tuple[str, ...]:
+        """The listing's order (the page and the API): newest first, by position in the chain.
+
+        With a date range, by time then position: the same order (``record`` takes the time
+        under the chain-head lock, so time grows with ``seq``), but one the planner can read
+        from the ``created_at`` index within the range. Ordered by ``seq`` alone, PostgreSQL
+        walks the ``seq`` index back from the newest event, expecting matches all along, and
+        skips every event newer than the range first (800,000 rows, ~1 s, for a month a year ago).
+        """
+        dated = self.is_valid() and (
+            self.form.cleaned_data.get("since") or self.form.cleaned_data.get("until")
+        )
+        return ("-created_at", "-seq") if dated else ("-seq",)
+
     def filter_actor(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         # The label is the username at the time (and "system"); the user's id finds a user renamed
         # since. The id is looked up once (a scalar subquery), not joined to every event: an OR

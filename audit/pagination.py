@@ -7,6 +7,10 @@ from functools import cached_property
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 
+# Events counted and paged through, on the audit page (200 pages) and in the API; the CSV
+# export has no limit.
+LISTED_EVENTS_CAP = 10_000
+
 
 class CappedPaginator(Paginator):
     """A ``Paginator`` over a queryset that counts at most ``cap`` rows.
@@ -35,3 +39,10 @@ class CappedPaginator(Paginator):
     @property
     def is_capped(self) -> bool:
         return self._counted > self.cap
+
+
+class AuditEventPaginator(CappedPaginator):
+    """The audit trail's pages, counted up to ``LISTED_EVENTS_CAP`` (for the API's pagination)."""
+
+    def __init__(self, object_list: QuerySet, per_page: int, **kwargs) -> None:
+        super().__init__(object_list, per_page, cap=LISTED_EVENTS_CAP, **kwargs)

@@ -21,7 +21,7 @@ Usage (PostgreSQL, seeded with ``manage.py seed_bench``; nothing is written
 except sessions for the two users):
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/vetted_bench \\
-    .venv/bin/python bench/queues.py [--runs 30] [--warmups 3] [--only queue,dashboard,audit]
+    .venv/bin/python bench/queues.py [--runs 30] [--warmups 3] [--only queue,dashboard,audit,api]
 """
 
 from __future__ import annotations
@@ -62,7 +62,7 @@ BIG_TABLES = (
 
 @dataclass
 class Page:
-    group: str  # queue, dashboard, audit
+    group: str  # queue, dashboard, audit, api
     label: str
     path: str
     params: dict[str, str]
@@ -193,6 +193,27 @@ def pages(manager, editor, specialty: str, word: str, words: str, article_slug: 
         Page("audit", "actor filter, frequent", audit, {"actor": manager.username}, "manager"),
         Page("audit", "actor filter, rare", audit, {"actor": editor.username}, "manager"),
     ]
+    # The same lists through the API (JSON; session authentication, as the bench logs in).
+    api = "/api/v1/"
+    result += [
+        Page("api", "articles, manager", f"{api}articles/", {}, "manager"),
+        Page(
+            "api", "articles, manager, state submitted", f"{api}articles/", {"state": "submitted"}, "manager"
+        ),
+        Page("api", "articles, editor", f"{api}articles/", {}, "editor"),
+        Page("api", "assignments, manager", f"{api}assignments/", {}, "manager"),
+        Page("api", "audit, no filter", f"{api}audit/", {}, "manager"),
+        Page("api", "audit, article filter", f"{api}audit/", {"article": article_slug}, "manager"),
+        Page(
+            "api",
+            "audit, a month a year ago",
+            f"{api}audit/",
+            {"since": month_start.isoformat(), "until": month_end.isoformat()},
+            "manager",
+        ),
+        Page("api", "audit, actor filter, frequent", f"{api}audit/", {"actor": manager.username}, "manager"),
+        Page("api", "public articles", f"{api}public/articles/", {}, "manager"),
+    ]
     return result
 
 
@@ -314,7 +335,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=30, help="timed requests per page (30)")
     parser.add_argument("--warmups", type=int, default=3, help="untimed requests first (3)")
-    parser.add_argument("--only", default="", help="comma-separated groups: queue, dashboard, audit")
+    parser.add_argument("--only", default="", help="comma-separated groups: queue, dashboard, audit, api")
     parser.add_argument("--match", default="", help="only pages whose label contains this")
     parser.add_argument(
         "--no-explain", action="store_true", help="skip EXPLAIN ANALYZE of the slowest queries"
@@ -340,6 +361,10 @@ def main() -> int:
         ).strip()
     import django
 
+    # The bench asks hundreds of pages a minute as one user: far past the API's rate limit, which
+    # still runs (its cache round trip is part of every API request).
+    os.environ.setdefault("VETTED_API_THROTTLE", "1000000/min")
+    os.environ.setdefault("VETTED_API_ANON_THROTTLE", "1000000/min")
     django.setup()
     from django.db import connection
     from django.test import Client

@@ -19,6 +19,7 @@ from notifications.models import Notification
 
 from ..errors import ApiError
 from ..models import ApiToken
+from ..pagination import CappedPagination
 from ..permissions import CanViewAudit
 from ..serializers import (
     AuditEventSerializer,
@@ -71,9 +72,15 @@ class AuditListView(generics.ListAPIView):
     serializer_class = AuditEventSerializer
     permission_classes = [CanViewAudit]
     filterset_class = AuditEventFilter
+    pagination_class = CappedPagination
 
     def get_queryset(self):
         return AuditEvent.objects.select_related("article").order_by("-seq")
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)  # a 400 if a filter cannot be read
+        # The same order as the audit page, which depends on the filters (see newest_first).
+        return queryset.order_by(*AuditEventFilter(self.request.query_params).newest_first())
 
 
 class InboxFilter(django_filters.FilterSet):

@@ -6,7 +6,6 @@ from collections import Counter
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.request import Request
@@ -15,7 +14,7 @@ from rest_framework.views import APIView
 
 from articles.access import visible_articles
 from articles.drafting import create_article, save_draft
-from articles.filters import ArticleFilter
+from articles.filters import ArticleFilter, staff_order, with_latest_number
 from articles.models import Article, ArticleVersion
 from audit.chain import RequestInfo
 from reviews.board import version_under_review
@@ -84,11 +83,13 @@ class ArticleListCreateView(generics.ListAPIView):
     filterset_class = ArticleFilter
 
     def get_queryset(self):
-        return (
-            visible_articles(self.request.user)
-            .annotate(latest_version=Max("versions__number"))
-            .order_by("-updated_at", "-pk")
-        )
+        return visible_articles(self.request.user).order_by("-updated_at", "-pk")
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        # The dashboard's order and annotation (articles.filters), after the filters they depend on.
+        searching = bool(self.request.query_params.get("q", "").strip())
+        return with_latest_number(queryset.order_by(*staff_order(searching=searching)), "latest_version")
 
     @extend_schema(
         request=ArticleCreateSerializer,
