@@ -10,6 +10,12 @@ from articles.models import Article, ArticleVersion, Section, Specialty
 from config.display import loaded, loaded_str
 
 
+def _reviewer_name(row: models.Model) -> str:
+    """The reviewer's name when the row's query loaded them, else their key (config.display)."""
+    member = loaded(row, "reviewer")
+    return member.display_name if member else f"reviewer #{row.reviewer_id}"
+
+
 class BoardMember(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="board_member"
@@ -67,8 +73,15 @@ class ConflictOfInterest(models.Model):
         ordering = ["-declared_on"]
 
     def __str__(self) -> str:
-        subject = self.article or self.author or self.topic
-        return f"{self.member.display_name}: {self.get_kind_display()} ({subject})"
+        if self.article_id:
+            subject = loaded_str(self, "article")
+        elif self.author_id:
+            subject = loaded_str(self, "author")
+        else:
+            subject = self.topic
+        member = loaded(self, "member")
+        name = member.display_name if member else f"member #{self.member_id}"
+        return f"{name}: {self.get_kind_display()} ({subject})"
 
 
 class AssignmentStatus(models.TextChoices):
@@ -158,7 +171,7 @@ class ReviewAssignment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.reviewer.display_name} on {self.version} ({self.get_status_display()})"
+        return f"{_reviewer_name(self)} on {loaded_str(self, 'version')} ({self.get_status_display()})"
 
     @property
     def is_open(self) -> bool:
@@ -227,7 +240,7 @@ class Review(models.Model):
         indexes = [models.Index(fields=["version", "decision"], name="review_version_decision")]
 
     def __str__(self) -> str:
-        return f"{self.get_decision_display()} by {self.reviewer.display_name} on {self.version}"
+        return f"{self.get_decision_display()} by {_reviewer_name(self)} on {loaded_str(self, 'version')}"
 
     def save(self, *args, **kwargs):
         if not self._state.adding:
@@ -250,7 +263,8 @@ class SectionComment(models.Model):
         ordering = ["review", "section__audience", "section__position", "pk"]
 
     def __str__(self) -> str:
-        return f"On {self.section.heading}: {self.comment[:60]}"
+        section = loaded(self, "section")
+        return f"On {section.heading if section else f'section #{self.section_id}'}: {self.comment[:60]}"
 
 
 class ResponseStatus(models.TextChoices):

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from articles.models import Article, ArticleVersion
+from config.display import loaded
 
 
 class EditorialPolicy(models.Model):
@@ -107,7 +108,10 @@ class Feedback(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} on {self.article.slug} v{self.version.number}"
+        article, version = loaded(self, "article"), loaded(self, "version")
+        on = article.slug if article else f"article #{self.article_id}"
+        number = f"v{version.number}" if version else f"version #{self.version_id}"
+        return f"{self.get_kind_display()} on {on} {number}"
 
     def clean(self) -> None:
         super().clean()

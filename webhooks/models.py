@@ -13,6 +13,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from config.display import loaded, loaded_str
+
 
 class EventKind(models.TextChoices):
     SUBMITTED = "article.submitted", "Article submitted for review"
@@ -58,7 +60,7 @@ class Endpoint(models.Model):
         indexes = [models.Index(fields=["client", "active"], name="webhook_endpoint_client")]
 
     def __str__(self) -> str:
-        return f"{self.url} ({self.client})"
+        return f"{self.url} ({loaded_str(self, 'client')})"
 
 
 class WebhookMessage(models.Model):
@@ -84,7 +86,9 @@ class WebhookMessage(models.Model):
         indexes = [models.Index(fields=["endpoint", "-created_at"], name="webhook_message_endpoint")]
 
     def __str__(self) -> str:
-        return f"{self.kind} → {self.endpoint.url} ({self.webhook_id})"
+        endpoint = loaded(self, "endpoint")
+        url = endpoint.url if endpoint else f"endpoint #{self.endpoint_id}"
+        return f"{self.kind} → {url} ({self.webhook_id})"
 
 
 class Attempt(models.Model):

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 
+from articles.models import Article
 from site_content.feedback import submit_feedback
 from site_content.models import EditorialPolicy, Feedback, SiteSettings
 from site_content.switches import current_site_settings
@@ -93,3 +94,13 @@ def test_managing_editors_edit_the_policy_and_settings_and_editors_work_the_feed
     client.force_login(make_user("writer", EDITOR, is_staff=True))
     assert client.get(f"/admin/site_content/feedback/{feedback.pk}/change/").status_code == 200
     assert client.get("/admin/site_content/editorialpolicy/add/").status_code == 403
+
+
+def test_a_feedbacks_name_costs_no_query_and_uses_what_was_loaded(feedback, django_assert_num_queries):
+    bare = Feedback.objects.get(pk=feedback.pk)
+    joined = Feedback.objects.select_related("article", "version").get(pk=feedback.pk)
+    slug = Article.objects.values_list("slug", flat=True).get(pk=feedback.article_id)
+    with django_assert_num_queries(0):
+        kind = feedback.get_kind_display()
+        assert str(bare) == f"{kind} on article #{feedback.article_id} version #{feedback.version_id}"
+        assert str(joined) == f"{kind} on {slug} v1"
