@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.paginator import Page, Paginator
@@ -18,8 +18,8 @@ class KeysFirstPaginator(Paginator):
     6,500 joined rows and 17 ms. Sorting only the keys and then reading 25 rows by
     primary key does the joins 25 times (``bench/queues.py``).
 
-    ``rows_for(keys)`` returns the full rows of those keys in any order; the page keeps
-    the order of ``object_list``. A row gone between the two reads is left out.
+    ``rows`` is the queryset the page's rows are read from (with its joins), by key; the
+    page keeps the order of ``object_list``. A row gone between the two reads is left out.
     """
 
     def __init__(
@@ -27,11 +27,11 @@ class KeysFirstPaginator(Paginator):
         object_list: QuerySet,
         per_page: int,
         *,
-        rows_for: Callable[[list[Any]], QuerySet],
+        rows: QuerySet,
         **kwargs: Any,
     ) -> None:
         super().__init__(object_list, per_page, **kwargs)
-        self.rows_for = rows_for
+        self.rows = rows
 
     def page(self, number: int | str) -> Page:
         number = self.validate_number(number)
@@ -49,5 +49,5 @@ class KeysFirstPaginator(Paginator):
     def _in_order(self, keys: list[Any]) -> Sequence[Any]:
         if not keys:
             return []
-        found = {row.pk: row for row in self.rows_for(keys).filter(pk__in=keys).order_by()}
+        found = {row.pk: row for row in self.rows.filter(pk__in=keys).order_by()}
         return [found[key] for key in keys if key in found]

@@ -185,7 +185,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     filterset = QueueFilter(request.GET, queryset=queue_articles())
     counts = filterset.tab_counts()
     current = filterset.current_tab
-    paginator = KeysFirstPaginator(filterset.qs, QUEUE_PAGE_SIZE, rows_for=lambda keys: queue_articles())
+    paginator = KeysFirstPaginator(filterset.qs, QUEUE_PAGE_SIZE, rows=queue_articles())
     # The current tab's count is this list's count (same filters): no second COUNT(*).
     paginator.count = counts[current]
     page = paginator.get_page(request.GET.get("page"))
