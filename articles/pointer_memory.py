@@ -46,6 +46,8 @@ from typing import Any
 
 from django.conf import settings
 
+from config.cache import shared_redis_client
+
 log = logging.getLogger(__name__)
 
 # Margin for the publisher's deadlines: clocks are read a round trip apart.
@@ -58,10 +60,7 @@ def lease_seconds() -> float:
 
 def redis_client() -> Any | None:
     """The shared cache's redis-py client, or ``None`` when the cache is not Redis."""
-    from django.core.cache import cache
-
-    get_client = getattr(getattr(cache, "_cache", None), "get_client", None)
-    return get_client(write=True) if get_client is not None and settings.REDIS_URL else None
+    return shared_redis_client()
 
 
 def _names() -> tuple[str, str, str]:

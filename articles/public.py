@@ -196,8 +196,8 @@ def _pointer_of(row: dict[str, Any]) -> ArticleRef:
 
 
 def _read_pointer(slug: str) -> ArticleRef | None:
-    rows = list(public_articles().filter(slug=slug).order_by().values(*_POINTER_FIELDS)[:1])
-    return _pointer_of(rows[0]) if rows else None
+    found = _read_pointers([slug])
+    return found[0] if found else None
 
 
 def _read_pointers(slugs: list[str]) -> list[ArticleRef]:

@@ -349,8 +349,9 @@ def forget_cached_pages() -> int:
     from django.core.cache import cache
 
     from articles.public import CACHE_SCHEMA
+    from config.cache import shared_redis_client
 
-    client = cache._cache.get_client(write=True)
+    client = shared_redis_client()
     pattern = cache.make_key(f"public:{CACHE_SCHEMA}:*")
     deleted = 0
     batch: list[bytes] = []

@@ -37,3 +37,15 @@ class ReusingRedisCache(RedisCache):
     def __init__(self, server: str | list[str], params: dict[str, Any]) -> None:
         super().__init__(server, params)
         self._class = ReusingRedisCacheClient
+
+
+def shared_redis_client() -> Any | None:
+    """The default cache's redis-py client, for what Django's cache API has no verb for
+    (pub/sub, sorted sets, TIME); ``None`` when the cache is not Redis."""
+    from django.conf import settings
+    from django.core.cache import caches
+
+    backend = caches["default"]  # the backend itself: django.core.cache.cache is a proxy
+    if not settings.REDIS_URL or not isinstance(backend, RedisCache):
+        return None
+    return backend._cache.get_client(write=True)

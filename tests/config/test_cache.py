@@ -3,7 +3,7 @@
 import pytest
 from django.core.cache import caches
 
-from config.cache import ReusingRedisCache
+from config.cache import ReusingRedisCache, shared_redis_client
 
 pytestmark = pytest.mark.redis
 
@@ -22,3 +22,11 @@ def test_one_client_serves_every_call_and_still_round_trips():
     }
     backend.delete("config-test:answer")
     assert backend.get("config-test:answer") is None
+
+
+def test_the_shared_redis_client_is_the_caches_own(settings):
+    client = shared_redis_client()
+    assert client is caches["default"]._cache.get_client(write=True)
+    assert client.ping() is True
+    settings.REDIS_URL = ""
+    assert shared_redis_client() is None
