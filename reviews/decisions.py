@@ -152,16 +152,19 @@ def _check_signature(user, assignment: ReviewAssignment, password, session_last_
 
 
 def _approval_decides(article: Article, version: ArticleVersion, assignment: ReviewAssignment) -> bool:
-    """Do the approvals now in approve the article? (Call with the article row locked.)"""
-    decisions = list(Review.objects.filter(version=version).values_list("decision", flat=True))
-    if Decision.RECOMMEND_REJECT in decisions:
+    """Do the approvals now in approve the article? (Call with the article row locked.)
+
+    Approvals are counted per person, not per review: a board member counts once per version."""
+    reviews = list(Review.objects.filter(version=version).values_list("reviewer_id", "decision"))
+    if any(decision == Decision.RECOMMEND_REJECT for _member, decision in reviews):
         return False
     outstanding = (
         ReviewAssignment.objects.filter(version=version, status=AssignmentStatus.ACCEPTED)
         .exclude(pk=assignment.pk)
         .exists()
     )
-    return decisions.count(Decision.APPROVE) >= article.approvals_needed and not outstanding
+    approvers = {member for member, decision in reviews if decision == Decision.APPROVE}
+    return len(approvers) >= article.approvals_needed and not outstanding
 
 
 def submit_review(
@@ -203,6 +206,12 @@ def submit_review(
         version = open_text(user, a)  # conflict declared and not blocking
         if article.state != S.UNDER_REVIEW or version_under_review(article).pk != version.pk:
             raise ReviewRefused(f"Version {version.number} is no longer under review.")
+        if Review.objects.filter(version=version, reviewer_id=a.reviewer_id).exists():
+            # Assignment refuses this already; the check here keeps one person one voice whatever
+            # path made the second assignment (the database constraint is the last word).
+            raise ReviewRefused(
+                f"You already reviewed version {version.number}; each board member counts once per version."
+            )
         if not a.reviewer.is_active:
             raise ReviewRefused("Your board membership is inactive; you cannot submit reviews.")
         if decision not in Decision.values:
@@ -337,7 +346,9 @@ def approvals_binding(version: ArticleVersion) -> list[Review]:
     stored rows, not read from a column) differs from what a reviewer signed,
     the text was changed after approval and publishing is refused.
     """
-    approvals = list(Review.objects.filter(version=version, decision=Decision.APPROVE).order_by("signed_at"))
+    approvals = _one_per_person(
+        Review.objects.filter(version=version, decision=Decision.APPROVE).order_by("signed_at", "pk")
+    )
     current = compute_content_hash(version)
     for approval in approvals:
         if approval.signed_content_hash != current:
@@ -350,6 +361,21 @@ def approvals_binding(version: ArticleVersion) -> list[Review]:
             f"Version {version.number}'s text differs from what was submitted; it cannot be published."
         )
     return approvals
+
+
+def _one_per_person(approvals: Iterable[Review]) -> list[Review]:
+    """Each board member's first approval only: a person counts once, and is listed once.
+
+    The database refuses a second review of a version by the same member
+    (``review_one_per_member_per_version``); this keeps the count honest for any row that
+    predates that constraint."""
+    seen: set[int] = set()
+    kept = []
+    for approval in approvals:
+        if approval.reviewer_id not in seen:
+            seen.add(approval.reviewer_id)
+            kept.append(approval)
+    return kept
 
 
 @dataclass(frozen=True)
@@ -378,10 +404,10 @@ def _declaration(a: ReviewAssignment) -> str:
 
 def reviewed_by(version: ArticleVersion) -> list[Signature]:
     """The signatures of the approvals of ``version``, oldest first."""
-    approvals = (
+    approvals = _one_per_person(
         Review.objects.filter(version=version, decision=Decision.APPROVE)
         .select_related("assignment")
-        .order_by("signed_at")
+        .order_by("signed_at", "pk")
     )
     return [
         Signature(
