@@ -173,10 +173,14 @@ class ArticleAdmin(DomainErrorsAsMessages, OneObjectFetchesLazily, admin.ModelAd
     date_hierarchy = "updated_at"
     action_form = TransitionActionForm
     actions = [*(_transition_action(a) for a in ADMIN_TRANSITIONS), _open_working_draft_action()]
+    # What readers see comes from reviewed versions (docs/public-site.md): the specialty is filed
+    # with each version (edited in the draft) and the review dates follow the board's approvals.
     readonly_fields = [
         "slug",
         "title",
         "state",
+        "specialty",
+        "next_review_due",
         "published_version_link",
         "first_published_at",
         "last_updated_at",

@@ -196,6 +196,7 @@ def create_article(
             correction_notice=content.correction_notice,
             origin=origin,
             generator=generator.strip(),
+            specialty=specialty,
             author=owner,
             last_edited_by=owner,
         )
@@ -252,12 +253,16 @@ def save_draft(
         version.updated_at = timezone.now()
         version.revision += 1
         version.content_hash = compute_content_hash(version)
-        version.save()
         changed_article_fields = ["title"]
-        article.title = version.title if article.published_version_id is None else article.title
-        if specialty is not None and specialty.pk != article.specialty_id:
-            article.specialty = specialty
+        if specialty is not None and specialty.pk != version.specialty_id:
+            # Filed with this version: readers keep seeing the published version's specialty
+            # until this one is reviewed and published.
+            version.specialty = specialty
+        if version.specialty_id != article.specialty_id:
+            article.specialty_id = version.specialty_id
             changed_article_fields.append("specialty")
+        version.save()
+        article.title = version.title if article.published_version_id is None else article.title
         article.save(update_fields=[*changed_article_fields, "updated_at"])
         after = _summary_of(version)
         record(
@@ -271,7 +276,7 @@ def save_draft(
                 "version": version.number,
                 "revision": version.revision,
                 "changed": sorted(k for k in after if after[k] != before[k]),
-                "specialty": article.specialty.slug,
+                "specialty": specialty.slug if specialty is not None else article.specialty.slug,
             },
             request_info=request_info,
         )

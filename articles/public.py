@@ -152,8 +152,9 @@ _POINTER_FIELDS = (
     "slug",
     "title",
     "state",
-    "specialty__name",
-    "specialty__slug",
+    # Readers see the specialty the published version was reviewed under, not the draft's.
+    "published_version__specialty__name",
+    "published_version__specialty__slug",
     "published_version_id",
     "published_version__number",
     "published_version__content_hash",
@@ -180,8 +181,8 @@ def _pointer_of(row: dict[str, Any]) -> ArticleRef:
         slug=row["slug"],
         title=row["title"],
         state=row["state"],
-        specialty_name=row["specialty__name"],
-        specialty_slug=row["specialty__slug"],
+        specialty_name=row["published_version__specialty__name"],
+        specialty_slug=row["published_version__specialty__slug"],
         published=VersionRef(
             row["published_version_id"],
             row["published_version__number"],
@@ -283,8 +284,10 @@ def forget_article_on_save(sender, instance: Article, **kwargs) -> None:
 
 
 def forget_specialty_on_save(sender, instance, **kwargs) -> None:
-    # Article pages name their specialty.
-    forget_articles(Article.objects.filter(specialty_id=instance.pk).values_list("slug", flat=True))
+    # Article pages name their published version's specialty.
+    forget_articles(
+        Article.objects.filter(published_version__specialty_id=instance.pk).values_list("slug", flat=True)
+    )
 
 
 def pending_version(article: ArticleRef, cached: dict[str, Any] | None = None) -> VersionRef | None:
@@ -787,7 +790,7 @@ def index_articles() -> QuerySet[Article]:
     """Public articles for listing, newest change first, with what each row shows (constant queries)."""
     return (
         public_articles()
-        .select_related("specialty", "published_version")
+        .select_related("published_version__specialty")
         .annotate(
             has_patient=_has_sections(Audience.PATIENT),
             has_professional=_has_sections(Audience.PROFESSIONAL),

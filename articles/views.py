@@ -231,7 +231,7 @@ class LatestArticlesFeed(Feed):
         return item.last_updated_at
 
     def item_categories(self, item):
-        return [item.specialty.name]
+        return [item.published_version.specialty.name]
 
 
 class _OnSiteUrl:

@@ -385,6 +385,8 @@ def _discard(ctx: StepContext) -> None:
     ctx.payload["discarded_version"] = version.number
     version.delete()
     ctx.result.version = article.versions.order_by("-number").first()
+    # The working specialty goes back with the text it was filed with.
+    article.specialty_id = ctx.result.version.specialty_id
 
 
 def _archive(ctx: StepContext) -> None:
@@ -430,6 +432,7 @@ def _copy_latest_into_new_draft(article: Article, actor, *, opened_from: str) ->
         summary=latest.summary,
         origin=latest.origin,
         generator=latest.generator,
+        specialty_id=article.specialty_id,
         author=actor if actor is not None else latest.author,
         last_edited_by=actor,
         created_at=now,
