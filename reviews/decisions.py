@@ -1,6 +1,6 @@
 """Reviews, signatures and what they decide; publishing what the board approved.
 
-Decision policy (one place: :func:`_approval_decides`): an article under review
+Decision policy (one place: :func:`reviews.assignments.quorum_reached`): an article under review
 is approved when the approvals of its current version reach
 ``article.approvals_needed`` (the specialty's number unless the article
 overrides it) and nothing is outstanding: no accepted assignment of that
@@ -33,6 +33,7 @@ from .assignments import (
     audit,
     lock_assignment,
     open_text,
+    quorum_reached,
     require_own,
 )
 from .board import version_under_review
@@ -151,22 +152,6 @@ def _check_signature(user, assignment: ReviewAssignment, password, session_last_
         )
 
 
-def _approval_decides(article: Article, version: ArticleVersion, assignment: ReviewAssignment) -> bool:
-    """Do the approvals now in approve the article? (Call with the article row locked.)
-
-    Approvals are counted per person, not per review: a board member counts once per version."""
-    reviews = list(Review.objects.filter(version=version).values_list("reviewer_id", "decision"))
-    if any(decision == Decision.RECOMMEND_REJECT for _member, decision in reviews):
-        return False
-    outstanding = (
-        ReviewAssignment.objects.filter(version=version, status=AssignmentStatus.ACCEPTED)
-        .exclude(pk=assignment.pk)
-        .exists()
-    )
-    approvers = {member for member, decision in reviews if decision == Decision.APPROVE}
-    return len(approvers) >= article.approvals_needed and not outstanding
-
-
 def submit_review(
     assignment: ReviewAssignment,
     user,
@@ -270,7 +255,7 @@ def submit_review(
         # that is what gives them the reviewer role the workflow checks.
         if decision == Decision.REQUEST_CHANGES:
             workflow.perform(article, workflow.Action.REQUEST_CHANGES, user, request_info=request_info)
-        elif decision == Decision.APPROVE and _approval_decides(article, version, a):
+        elif decision == Decision.APPROVE and quorum_reached(article, version, deciding=a):
             workflow.perform(article, workflow.Action.APPROVE, user, request_info=request_info)
         a.status = AssignmentStatus.COMPLETED
         a.completed_at = now

@@ -70,7 +70,9 @@ TRANSITIONS: dict[str, Transition] = {
         ),
         _t(Action.START_REVIEW, {S.SUBMITTED}, S.UNDER_REVIEW, {Role.MANAGING_EDITOR}, "Start review"),
         _t(Action.REQUEST_CHANGES, {S.UNDER_REVIEW}, S.CHANGES_REQUESTED, {Role.REVIEWER}, "Request changes"),
-        _t(Action.APPROVE, {S.UNDER_REVIEW}, S.APPROVED, {Role.REVIEWER}, "Approve"),
+        # The system approves when the last outstanding reviewer steps back and the approvals in
+        # already decide (reviews.assignments.approve_if_quorum_stands); perform checks them.
+        _t(Action.APPROVE, {S.UNDER_REVIEW}, S.APPROVED, {Role.REVIEWER, Role.SYSTEM}, "Approve"),
         _t(
             Action.REJECT,
             {S.SUBMITTED, S.UNDER_REVIEW},
@@ -303,6 +305,8 @@ def _publish(ctx: StepContext) -> None:
             "version": version.number,
             "content_hash": version.content_hash,
             "reviewed_by": [a.signer_name for a in approvals],
+            # What the quorum was when readers were given this text (it may be raised later).
+            "approvals_required": article.approvals_needed,
             "superseded": previous.number if previous is not None and previous.pk != version.pk else None,
         }
     )

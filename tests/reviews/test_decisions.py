@@ -497,3 +497,23 @@ def test_database_refuses_a_second_review_of_a_version_by_one_member(two_needed,
         Review.objects.create(
             assignment=second, version=review.version, reviewer=reviewer, decision=Decision.APPROVE
         )
+
+
+def test_quorum_reached_approves_when_the_last_outstanding_reviewer_declines(
+    two_needed, managing, reviewer, reviewer2, specialty
+):
+    """Two approvals are in but a third accepted reviewer is outstanding, so the second approval
+    does not decide; when that reviewer steps back the article is approved (by the system)."""
+    third = make_reviewer("cleo", specialty, display_name="Dr Cleo Hart")
+    outstanding = ready_to_review(two_needed, third, managing)
+    approve(ready_to_review(two_needed, reviewer, managing))
+    approve(ready_to_review(two_needed, reviewer2, managing))
+    assert state_of(two_needed) == ArticleState.UNDER_REVIEW
+
+    seq = last_seq()
+    from reviews.assignments import decline_assignment
+
+    decline_assignment(outstanding, third.user, reason="Away.")
+    assert state_of(two_needed) == ArticleState.APPROVED
+    approve_event = AuditEvent.objects.get(seq__gt=seq, action="article.approve")
+    assert approve_event.actor_id is None

@@ -87,6 +87,7 @@ ALLOWED: set[tuple[str, str, str]] = {
     (S.SUBMITTED, Action.START_REVIEW, MANAGING),
     (S.UNDER_REVIEW, Action.REQUEST_CHANGES, ASSIGNED_REVIEWER),
     (S.UNDER_REVIEW, Action.APPROVE, ASSIGNED_REVIEWER),
+    (S.UNDER_REVIEW, Action.APPROVE, SYSTEM),
     (S.SUBMITTED, Action.REJECT, MANAGING),
     (S.UNDER_REVIEW, Action.REJECT, MANAGING),
     (S.SUBMITTED, Action.RETURN, MANAGING),
@@ -163,9 +164,7 @@ def prepare(article: Article, action: str, role: str, people) -> Article:
     if role == ASSIGNED_REVIEWER:
         version = article.latest_version()
         assignment = make_assignment(version, people[role], people[MANAGING], AssignmentStatus.ACCEPTED)
-        # Approving and requesting changes come with the board's reviews (perform checks them).
-        if article.state == S.UNDER_REVIEW and action == Action.APPROVE:
-            sign_approval(version, people["approver"], people[MANAGING])
+        # Requesting changes comes with the reviewer's review (perform checks it).
         if article.state == S.UNDER_REVIEW and action == Action.REQUEST_CHANGES:
             Review.objects.create(
                 assignment=assignment,
@@ -174,6 +173,9 @@ def prepare(article: Article, action: str, role: str, people) -> Article:
                 decision=Decision.REQUEST_CHANGES,
                 comments="Cite the 2024 guideline.",
             )
+    if article.state == S.UNDER_REVIEW and action == Action.APPROVE and role in (ASSIGNED_REVIEWER, SYSTEM):
+        # Approving comes with the board's signed quorum (perform checks it).
+        sign_approval(article.latest_version(), people["approver"], people[MANAGING])
     article = Article.objects.select_related("owner").get(pk=article.pk)
     if article.state == S.CHANGES_REQUESTED and action == Action.SUBMIT:
         draft = open_working_draft(article, article.owner)
