@@ -234,7 +234,7 @@ def test_changing_an_articles_owner_in_the_admin_is_audited(client, staff_managi
 
     assert response.status_code == 302
     assert Article.objects.get(pk=draft_article.pk).owner_id == new_owner.pk
-    event = AuditEvent.objects.get(article=draft_article, action="article.admin_changed")
+    event = AuditEvent.objects.get(article=draft_article, action="article.settings_changed")
     assert event.actor_id == staff_managing.pk
     assert event.payload["changes"] == {"owner": [draft_article.owner_id, new_owner.pk]}
 
