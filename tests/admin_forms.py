@@ -19,21 +19,21 @@ def rendered_form_data(response) -> dict[str, Any]:
     """
     data: dict[str, Any] = {}
 
+    def put_value(name: str, widget, value) -> None:
+        if isinstance(widget, MultiWidget):
+            parts = widget.decompress(value) if value is not None else [None] * len(widget.widgets)
+            for index, (part, sub) in enumerate(zip(parts, widget.widgets, strict=True)):
+                if part is not None:
+                    data[f"{name}_{index}"] = sub.format_value(part)
+        elif value is not None and value is not False:  # an unchecked box or empty value is absent
+            data[name] = "on" if value is True else value
+
     def put(form) -> None:
         for field in form:
             value = field.value()
-            widget = field.field.widget
-            if field.field.show_hidden_initial and value is not None:
-                data[form.add_initial_prefix(field.name)] = value
-            if isinstance(widget, MultiWidget):
-                parts = widget.decompress(value) if value is not None else [None] * len(widget.widgets)
-                for index, (part, sub) in enumerate(zip(parts, widget.widgets, strict=True)):
-                    if part is not None:
-                        data[f"{field.html_name}_{index}"] = sub.format_value(part)
-                continue
-            if value is None or value is False:
-                continue  # an unchecked box or empty value is simply absent
-            data[field.html_name] = "on" if value is True else value
+            if field.field.show_hidden_initial:
+                put_value(field.html_initial_name, field.field.hidden_widget(), value)
+            put_value(field.html_name, field.field.widget, value)
 
     put(response.context["adminform"].form)
     for inline in response.context["inline_admin_formsets"]:
