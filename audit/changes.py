@@ -32,7 +32,8 @@ def plain(value: Any) -> Any:
 def field_changes(row: models.Model, wanted: Mapping[str, Any], fields: Iterable[str]) -> Changes:
     """Set each of ``fields`` that ``wanted`` names and that differs on ``row``; say what changed.
 
-    Foreign keys are compared (and stored) by key, so a form's chosen row and the stored id agree.
+    Foreign keys are compared (and stored) by key, so a form's chosen row and the stored id agree;
+    other values are first read as the field reads them.
     """
     changes: Changes = {}
     for name in fields:
@@ -44,6 +45,13 @@ def field_changes(row: models.Model, wanted: Mapping[str, Any], fields: Iterable
         after = wanted[name]
         if field.is_relation:
             after = after.pk if isinstance(after, models.Model) else after
+        else:
+            try:
+                after = field.to_python(after)  # "7" and 7, or "2027-01-01" and a date, are one value
+            except ValidationError as exc:
+                raise ContentInvalid(
+                    f"{name}: {' '.join(exc.messages)}", fields={name: exc.messages}
+                ) from exc
         if before != after:
             setattr(row, attname, after)
             changes[name] = [plain(before), plain(after)]

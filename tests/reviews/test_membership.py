@@ -366,3 +366,16 @@ def test_a_new_member_cannot_arrive_already_verified(managing):
             )
         )
     assert not BoardMember.objects.filter(user=user).exists()
+
+
+def test_a_command_giving_values_as_text_compares_them_as_the_field_reads_them(reviewer):
+    seq = last_seq()
+
+    assert update_board_member(reviewer.pk, {"max_open_assignments": "3"}) == {}
+    changes = update_board_member(reviewer.pk, {"credentials_expire_on": "2031-05-01"})
+
+    assert changes["credentials_expire_on"][1] == "2031-05-01"
+    assert BoardMember.objects.get(pk=reviewer.pk).credentials_expire_on == datetime.date(2031, 5, 1)
+    with pytest.raises(ContentInvalid, match="max_open_assignments"):
+        update_board_member(reviewer.pk, {"max_open_assignments": "many"})
+    assert len(events_since(seq)) == 1
