@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+
+from articles.errors import DomainError
 
 
 class OneObjectFetchesLazily:
@@ -27,3 +33,40 @@ class OneObjectFetchesLazily:
             return queryset.get(**{field.name: field.to_python(object_id)})
         except (model.DoesNotExist, ValidationError, ValueError):
             return None
+
+
+class DomainErrorsAsMessages:
+    """Shows a ``DomainError`` raised by a view of this admin as an error message.
+
+    The change view runs in a transaction, so by the time the error reaches
+    here everything it wrote has been rolled back.
+    """
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            if request.method == "POST" and object_id is not None:
+                self.refuse_post(request, self.get_object(request, unquote(object_id)))
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except DomainError as exc:
+            return self._error_response(request, exc)
+
+    def changelist_view(self, request, extra_context=None):
+        try:
+            return super().changelist_view(request, extra_context)
+        except DomainError as exc:
+            return self._error_response(request, exc)
+
+    def refuse_post(self, request: HttpRequest, obj: Any) -> None:
+        """Raise a DomainError to refuse a change (or action) POSTed to ``obj``'s page."""
+
+    def _error_response(self, request: HttpRequest, exc: DomainError) -> HttpResponse:
+        self.message_user(request, exc.message, messages.ERROR)
+        return HttpResponseRedirect(request.get_full_path())
+
+
+def form_changes(form) -> dict[str, Any]:
+    """What a submitted admin form asks to change: each changed field's cleaned value.
+
+    The domain function it goes to compares them with the row as stored and records what differs.
+    """
+    return {name: form.cleaned_data[name] for name in form.changed_data if name in form.cleaned_data}

@@ -357,22 +357,13 @@ def update_own_bio(user, bio: str, *, request_info: RequestInfo | None = None) -
     return member
 
 
-def declare_standing_conflict(
-    user,
-    *,
-    kind: str,
-    topic: str = "",
-    details: str = "",
-    article: Article | None = None,
-    author=None,
-    request_info: RequestInfo | None = None,
-) -> ConflictOfInterest:
-    """Add a standing conflict of interest to the member's own profile, running from today.
+def conflict_subject_checked(kind: str, *, topic: str = "", article=None, author=None) -> str:
+    """Refuse a conflict whose kind does not match its subject; the topic as it is kept.
 
-    Only the subject that ``kind`` names is kept: the article, the author, or the topic text.
+    The one rule for what a conflict names, wherever it is recorded (a member's own profile,
+    a managing editor in the admin): an article, an author, or a topic's text.
     """
     topic = (topic or "").strip()
-    details = (details or "").strip()
     if kind not in ConflictKind.values:
         raise ContentInvalid(
             f"Unknown kind of conflict {kind!r}; use one of: {', '.join(ConflictKind.values)}.",
@@ -390,6 +381,25 @@ def declare_standing_conflict(
         raise ContentInvalid(
             "Say which author or editor the conflict is with.", fields={"author": ["Required."]}
         )
+    return topic if kind == ConflictKind.TOPIC else ""
+
+
+def declare_standing_conflict(
+    user,
+    *,
+    kind: str,
+    topic: str = "",
+    details: str = "",
+    article: Article | None = None,
+    author=None,
+    request_info: RequestInfo | None = None,
+) -> ConflictOfInterest:
+    """Add a standing conflict of interest to the member's own profile, running from today.
+
+    Only the subject that ``kind`` names is kept: the article, the author, or the topic text.
+    """
+    topic = conflict_subject_checked(kind, topic=topic, article=article, author=author)
+    details = (details or "").strip()
     with transaction.atomic():
         member = _own_member(user, lock=True)
         conflict = ConflictOfInterest.objects.create(

@@ -2,8 +2,10 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 
-from config.admin import OneObjectFetchesLazily
+from audit.chain import RequestInfo
+from config.admin import OneObjectFetchesLazily, form_changes
 
+from .changes import add_policy_edition, update_site_settings
 from .feedback import set_feedback_status
 from .models import EditorialPolicy, Feedback, SiteSettings
 
@@ -31,8 +33,7 @@ class EditorialPolicyAdmin(OneObjectFetchesLazily, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if not change:
-            obj.created_by = request.user
-            super().save_model(request, obj, form, change)
+            add_policy_edition(obj, by=request.user, request_info=RequestInfo.from_request(request))
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -56,6 +57,11 @@ class SiteSettingsAdmin(OneObjectFetchesLazily, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def save_model(self, request, obj, form, change):
+        update_site_settings(
+            form_changes(form), by=request.user, request_info=RequestInfo.from_request(request)
+        )
 
 
 @admin.register(Feedback)

@@ -673,8 +673,9 @@ SETTINGS_PAGE = Redirect(lambda w: _admin_object("site_content.sitesettings", "c
 # Model label -> who gets what. The object opened is the world's (``url_world.World.objects``):
 # for articles and versions, the owner's draft, which another editor must not find.
 ADMIN_MODELS: dict[str, AdminAccess] = {
-    "auth.group": _superuser_only(),
-    "auth.user": _superuser_only(),
+    # Deactivated, never deleted: the audit trail names them (accounts/admin.py).
+    "auth.group": _superuser_only(delete=NOBODY),
+    "auth.user": _superuser_only(delete=NOBODY),
     "audit.auditevent": _managers_read_only(),
     "articles.specialty": AdminAccess(ALL_STAFF, MANAGERS_ADMIN, ALL_STAFF, ALL_STAFF, NOBODY),
     "articles.article": AdminAccess(
