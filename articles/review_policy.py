@@ -2,8 +2,8 @@
 
 A specialty's ``required_approvals`` (and ``review_interval_months``) and an article's own
 ``required_approvals`` decide how many distinct board members must approve before the text
-goes out (``Article.approvals_needed``); an article's owner and specialty decide who edits it and
-who is suggested to review it. Whatever door the change comes through (the admin, a management
+goes out (``Article.approvals_needed``); an article's owner decides who edits it (its specialty is
+versioned content, edited with the draft). Whatever door the change comes through (the admin, a management
 command), it goes through a function here: one transaction that locks the row, reads it as
 stored, applies what differs and writes exactly one audit event with each changed field's
 ``[before, after]``. A request that changes nothing writes nothing; a refusal raises a
@@ -15,8 +15,8 @@ one; ``changes`` is ``{field: [before, after]}``, rows as keys, dates as ISO tex
 - ``specialty.created``: target the Specialty; changes (from null).
 - ``specialty.updated``: target the Specialty; changes (name, review_interval_months,
   required_approvals; the slug is fixed once created).
-- ``article.settings_changed``: target and article the Article; changes (owner, specialty,
-  next_review_due, required_approvals, where null means "the specialty's number").
+- ``article.settings_changed``: target and article the Article; changes (owner,
+  required_approvals, where null means "the specialty's number").
 """
 
 from __future__ import annotations
@@ -33,7 +33,9 @@ from .errors import ContentInvalid
 from .models import Article, Specialty
 
 SPECIALTY_FIELDS = ("name", "review_interval_months", "required_approvals")
-ARTICLE_SETTINGS = ("owner", "specialty", "next_review_due", "required_approvals")
+# Not the specialty nor the review dates: readers see those, so they change only with a reviewed
+# version (the specialty is filed with each draft) or the publish that follows the board's approvals.
+ARTICLE_SETTINGS = ("owner", "required_approvals")
 
 
 def _only(row, changed) -> list[str]:
@@ -84,7 +86,7 @@ def update_specialty(
 def update_article_settings(
     article_id: int, wanted: Mapping[str, Any], *, by=None, request_info: RequestInfo | None = None
 ) -> Changes:
-    """Change an article's owner, specialty, next review date or required approvals as one event.
+    """Change an article's owner or required approvals as one event.
 
     ``required_approvals`` is a number of at least 1, or None for the specialty's number.
     """

@@ -135,3 +135,15 @@ def test_the_slug_is_not_changed_through_the_policy(db):
     specialty = make_specialty("neurology")
     with pytest.raises(ContentInvalid, match="slug"):
         update_specialty(specialty.pk, {"slug": "brain"})
+
+
+@pytest.mark.parametrize("field", ["specialty", "next_review_due"])
+def test_reader_visible_fields_are_not_article_settings(draft_article, field):
+    """Readers see them: the specialty changes only with a reviewed version, the review dates only
+    with the publish that follows the board's approvals (issue 14, property 1)."""
+    from articles.errors import ContentInvalid
+
+    seq = last_seq()
+    with pytest.raises(ContentInvalid):
+        update_article_settings(draft_article.pk, {field: None})
+    assert events_since(seq) == []
