@@ -668,8 +668,6 @@ def _managers_read_only() -> AdminAccess:
     return AdminAccess(MANAGERS_ADMIN, NOBODY, MANAGERS_ADMIN, MANAGERS_ADMIN, NOBODY)
 
 
-SETTINGS_PAGE = Redirect(lambda w: _admin_object("site_content.sitesettings", "change", w))
-
 # Model label -> who gets what. The object opened is the world's (``url_world.World.objects``):
 # for articles and versions, the owner's draft, which another editor must not find.
 ADMIN_MODELS: dict[str, AdminAccess] = {
@@ -711,14 +709,6 @@ ADMIN_MODELS: dict[str, AdminAccess] = {
     "notifications.staffprofile": AdminAccess(*(MANAGERS_ADMIN,) * 4, SUPERUSER_ONLY),
     "site_content.editorialpolicy": AdminAccess(
         MANAGERS_ADMIN, MANAGERS_ADMIN, MANAGERS_ADMIN, MANAGERS_ADMIN, NOBODY
-    ),
-    # Its list is one row: it sends you straight to it.
-    "site_content.sitesettings": AdminAccess(
-        _staff(403, 403, SETTINGS_PAGE, SETTINGS_PAGE),
-        NOBODY,
-        MANAGERS_ADMIN,
-        MANAGERS_ADMIN,
-        NOBODY,
     ),
     "site_content.feedback": AdminAccess(ALL_STAFF, NOBODY, ALL_STAFF, ALL_STAFF, NOBODY),
     "api.apitoken": AdminAccess(MANAGERS_ADMIN, MANAGERS_ADMIN, MANAGERS_ADMIN, MANAGERS_ADMIN, NOBODY),
