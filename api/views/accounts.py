@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
+import math
+
 import django_filters
 from django.contrib.auth import authenticate
 from django.utils import timezone
@@ -12,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.login_limits import AccountLock, AccountLockPolicy, seconds_until
 from audit.filters import AuditEventFilter
 from audit.models import AuditEvent
 from notifications.inbox import inbox
@@ -39,30 +43,59 @@ class TokenView(APIView):
 
     @extend_schema(
         request=TokenCredentialsSerializer,
-        responses={201: TokenResponseSerializer, 400: OpenApiResponse(ErrorSerializer)},
+        responses={
+            201: TokenResponseSerializer,
+            400: OpenApiResponse(ErrorSerializer),
+            429: OpenApiResponse(
+                ErrorSerializer,
+                description="Too many attempts from this address (throttled), or too many failed "
+                "passwords for this account (account_locked, with retry_after and locked_until).",
+            ),
+        },
         summary="Exchange a username and password for a new API token",
         auth=[],
     )
     def post(self, request: Request) -> Response:
         serializer = TokenCredentialsSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        username = serializer.validated_data["username"]
+        lock = AccountLock(AccountLockPolicy.for_api_login(), scope="api-login")
+        locked_until = lock.locked_until(username)
+        if locked_until is not None:
+            # Refused before the password is checked: a right guess now must not be confirmed.
+            raise account_locked(locked_until)
         user = authenticate(
-            request._request,
-            username=serializer.validated_data["username"],
-            password=serializer.validated_data["password"],
+            request._request, username=username, password=serializer.validated_data["password"]
         )
         if user is None:
+            locked_until = lock.record_failure(username)
+            if locked_until is not None:
+                raise account_locked(locked_until)
             raise ApiError(
                 "The username or password is not correct (or the account is inactive).",
                 code="invalid_credentials",
                 status_code=status.HTTP_400_BAD_REQUEST,
             )
+        lock.reset(username)
         token, key = ApiToken.issue(
             user=user, name=f"Login from the API, {timezone.now():%Y-%m-%d %H:%M}", created_by=user
         )
         return Response(
             {"token": key, "prefix": token.prefix, "name": token.name}, status=status.HTTP_201_CREATED
         )
+
+
+def account_locked(until: datetime.datetime) -> ApiError:
+    retry_after = seconds_until(until)
+    minutes = max(1, math.ceil(retry_after / 60))
+    return ApiError(
+        f"Too many failed logins for this account: it is locked until {until:%Y-%m-%d %H:%M:%S} UTC "
+        f"(in {minutes} minute{'s' if minutes != 1 else ''}). Try again then.",
+        code="account_locked",
+        status_code=status.HTTP_429_TOO_MANY_REQUESTS,
+        retry_after=retry_after,
+        extra={"retry_after": retry_after, "locked_until": until.isoformat().replace("+00:00", "Z")},
+    )
 
 
 @extend_schema(tags=["audit"])
