@@ -47,6 +47,8 @@ def not_found(request: HttpRequest, *args, **kwargs) -> JsonResponse:
 
 v1 = [
     path("auth/token/", accounts.TokenView.as_view(), name="token"),
+    path("auth/tokens/", accounts.TokenListView.as_view(), name="tokens"),
+    path("auth/tokens/<id:pk>/revoke/", accounts.TokenRevokeView.as_view(), name="token-revoke"),
     path("articles/", articles.ArticleListCreateView.as_view(), name="articles"),
     path("articles/batch/", articles.BatchIntakeView.as_view(), name="batch"),
     path("articles/<slug:slug>/", articles.ArticleDetailView.as_view(), name="article"),

@@ -7,6 +7,7 @@ import math
 
 import django_filters
 from django.contrib.auth import authenticate
+from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
@@ -16,16 +17,19 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.login_limits import AccountLock, AccountLockPolicy, seconds_until
+from audit.chain import RequestInfo
 from audit.filters import AuditEventFilter
 from audit.models import AuditEvent
 from notifications.inbox import inbox
 from notifications.models import Notification
 
+from .. import tokens
 from ..errors import ApiError
 from ..models import ApiToken
 from ..pagination import CappedPagination
 from ..permissions import CanViewAudit
 from ..serializers import (
+    ApiTokenSerializer,
     AuditEventSerializer,
     ErrorSerializer,
     NotificationSerializer,
@@ -96,6 +100,59 @@ def account_locked(until: datetime.datetime) -> ApiError:
         retry_after=retry_after,
         extra={"retry_after": retry_after, "locked_until": until.isoformat().replace("+00:00", "Z")},
     )
+
+
+class TokenFilter(django_filters.FilterSet):
+    user = django_filters.CharFilter(field_name="user__username", label="Owner's username")
+    active = django_filters.BooleanFilter(
+        method="filter_active", label="Working now (not revoked nor expired)"
+    )
+
+    class Meta:
+        model = ApiToken
+        fields = ["user", "active"]
+
+    def filter_active(self, queryset, name, value):
+        working = ApiToken.objects.active().values("pk")
+        return queryset.filter(pk__in=working) if value else queryset.exclude(pk__in=working)
+
+
+def _current_token_id(request: Request) -> int | None:
+    return request.auth.pk if isinstance(request.auth, ApiToken) else None
+
+
+@extend_schema(tags=["auth"])
+class TokenListView(generics.ListAPIView):
+    """Your API tokens, newest first; a managing editor sees everyone's. Keys are never shown again."""
+
+    serializer_class = ApiTokenSerializer
+    filterset_class = TokenFilter
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema generator has no user
+            return ApiToken.objects.none()
+        return tokens.visible_tokens(self.request.user).order_by("-created_at", "-pk")
+
+    def get_serializer_context(self) -> dict:
+        return {**super().get_serializer_context(), "current_token_id": _current_token_id(self.request)}
+
+
+@extend_schema(tags=["auth"])
+class TokenRevokeView(APIView):
+    @extend_schema(
+        request=None,
+        responses={200: ApiTokenSerializer, 404: OpenApiResponse(ErrorSerializer)},
+        summary="Revoke an API token (your own; a managing editor: anyone's)",
+        description="It stops working at once. Revoking a token that already was changes nothing "
+        "and answers the same.",
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        token = tokens.visible_tokens(request.user).filter(pk=pk).first()
+        if token is None:
+            raise Http404("No API token here, or it is not yours to revoke.")
+        tokens.revoke(token, by=request.user, request_info=RequestInfo.from_request(request))
+        context = {"current_token_id": _current_token_id(request)}
+        return Response(ApiTokenSerializer(token, context=context).data)
 
 
 @extend_schema(tags=["audit"])

@@ -169,6 +169,10 @@ def WEBHOOK_DELIVERY(w):
     return w.pk("webhooks.webhookmessage")
 
 
+def INTEGRATION_TOKEN(w):
+    return w.pk("api.apitoken")
+
+
 def ONE(w):
     return 1
 
@@ -439,6 +443,19 @@ CASES: list[Case] = [
     Case("public:sitemap", url("public:sitemap"), EVERYONE_200, head=True),
     # --- the JSON API ---
     Case("api:token", url("api:token"), POST_ONLY),
+    # Everyone lists their own tokens; the integration client's token is its own and managing editors'.
+    Case("api:tokens", url("api:tokens"), API_SIGNED_IN),
+    Case(
+        "api:token-revoke",
+        url("api:token-revoke", INTEGRATION_TOKEN),
+        API_POST_ONLY,
+        refused={
+            "anonymous": 401,
+            **dict.fromkeys(("owner", "other_editor", "reviewer", "other_reviewer"), 404),
+        },
+        body={},
+        json=True,
+    ),
     Case("api:articles", url("api:articles"), API_SIGNED_IN),
     Case(
         "api:batch",
