@@ -525,7 +525,6 @@ class ApiTokenSerializer(serializers.Serializer):
     active = serializers.BooleanField(source="is_active", help_text="Neither revoked nor expired.")
     current = serializers.SerializerMethodField(help_text="The token this request was made with.")
 
-    @extend_schema_field(OpenApiTypes.STR)
     def get_created_by(self, token) -> str | None:
         return token.created_by.get_username() if token.created_by_id else None
 
