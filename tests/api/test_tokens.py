@@ -346,3 +346,16 @@ def test_the_token_endpoints_are_in_the_schema(db):
     revoke = paths["/api/v1/auth/tokens/{id}/revoke/"]["post"]
     assert "200" in revoke["responses"] and "404" in revoke["responses"]
     assert "429" in paths["/api/v1/auth/token/"]["post"]["responses"]
+
+
+def test_deactivating_through_the_audited_account_change_revokes_the_tokens_too(db):
+    from accounts.changes import update_account
+
+    user = make_user("bot", INTEGRATION_CLIENT)
+    token, _key = ApiToken.issue(user=user, name="pipeline")
+
+    update_account(user.pk, {"is_active": False}, by=make_user("me", MANAGING_EDITOR))
+
+    assert [p["reason"] for p in _revocations(token)] == ["account_deactivated"]
+    assert AuditEvent.objects.filter(action="account.updated", target_id=str(user.pk)).count() == 1
+    assert verify_chain().ok
