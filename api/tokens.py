@@ -81,9 +81,10 @@ _PENDING = "_vetted_api_token_revocation"
 
 
 def _is_rehash(user, update_fields) -> bool:
-    # Django re-hashes a right password with the current hasher when someone logs in
-    # (AbstractBaseUser.check_password): same password, new hash, saved alone, and the raw
-    # password it kept after set_password() cleared. That changes nobody's access.
+    # At login, Django's check_password() re-hashes a right password with the current hasher and
+    # saves the password field alone, after clearing the raw password that set_password() keeps
+    # (AbstractBaseUser._password). Same password, new hash: nobody's access changes. A hash
+    # assigned directly and saved the same way looks alike and is not caught.
     return update_fields is not None and set(update_fields) == {"password"} and user._password is None
 
 
