@@ -9,7 +9,7 @@ from django.db import transaction
 
 from accounts.roles import INTEGRATION_CLIENT
 from audit.chain import RequestInfo, record
-from config.admin import OneObjectFetchesLazily
+from config.admin import OneObjectFetchesLazily, SelectedRowsChecked
 
 from .models import ApiToken
 
@@ -33,7 +33,7 @@ class ApiTokenForm(forms.ModelForm):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(OneObjectFetchesLazily, admin.ModelAdmin):
+class ApiTokenAdmin(OneObjectFetchesLazily, SelectedRowsChecked, admin.ModelAdmin):
     form = ApiTokenForm
     list_display = ["name", "user", "prefix", "created_by", "created_at", "last_used_at", "revoked_at"]
     list_filter = [("revoked_at", admin.EmptyFieldListFilter)]

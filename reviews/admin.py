@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.chain import RequestInfo, record
-from config.admin import OneObjectFetchesLazily
+from config.admin import OneObjectFetchesLazily, SelectedRowsChecked
 
 from .models import BoardMember, ConflictOfInterest, PublicationSchedule, Review, ReviewAssignment
 
@@ -54,7 +54,7 @@ class ConflictInline(ManagingEditorsOnly, admin.TabularInline):
 
 
 @admin.register(BoardMember)
-class BoardMemberAdmin(ManagingEditorsOnly, OneObjectFetchesLazily, admin.ModelAdmin):
+class BoardMemberAdmin(ManagingEditorsOnly, OneObjectFetchesLazily, SelectedRowsChecked, admin.ModelAdmin):
     list_display = [
         "display_name",
         "credentials",
@@ -103,7 +103,7 @@ class BoardMemberAdmin(ManagingEditorsOnly, OneObjectFetchesLazily, admin.ModelA
 
 
 @admin.register(ReviewAssignment)
-class ReviewAssignmentAdmin(ReadOnly, OneObjectFetchesLazily, admin.ModelAdmin):
+class ReviewAssignmentAdmin(ReadOnly, OneObjectFetchesLazily, SelectedRowsChecked, admin.ModelAdmin):
     list_display = ["article", "version", "round", "reviewer", "status", "respond_by", "due_at", "invited_at"]
     list_filter = ["status", "round", "extension_status", "conflict_category"]
     search_fields = ["article__title", "article__slug", "reviewer__display_name"]
@@ -120,7 +120,7 @@ class ReviewAssignmentAdmin(ReadOnly, OneObjectFetchesLazily, admin.ModelAdmin):
 
 
 @admin.register(Review)
-class ReviewAdmin(ReadOnly, OneObjectFetchesLazily, admin.ModelAdmin):
+class ReviewAdmin(ReadOnly, OneObjectFetchesLazily, SelectedRowsChecked, admin.ModelAdmin):
     list_display = ["version", "reviewer", "decision", "submitted_at", "signer_name", "signed_at"]
     list_filter = ["decision"]
     search_fields = ["version__article__title", "reviewer__display_name", "signer_name"]
@@ -129,7 +129,7 @@ class ReviewAdmin(ReadOnly, OneObjectFetchesLazily, admin.ModelAdmin):
 
 
 @admin.register(PublicationSchedule)
-class PublicationScheduleAdmin(ReadOnly, OneObjectFetchesLazily, admin.ModelAdmin):
+class PublicationScheduleAdmin(ReadOnly, OneObjectFetchesLazily, SelectedRowsChecked, admin.ModelAdmin):
     list_display = ["article", "version", "publish_at", "status", "scheduled_by", "finished_at"]
     list_filter = ["status"]
     list_select_related = ["article", "version__article", "scheduled_by"]

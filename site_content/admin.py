@@ -2,14 +2,14 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 
-from config.admin import OneObjectFetchesLazily
+from config.admin import OneObjectFetchesLazily, SelectedRowsChecked
 
 from .feedback import set_feedback_status
 from .models import EditorialPolicy, Feedback, SiteSettings
 
 
 @admin.register(EditorialPolicy)
-class EditorialPolicyAdmin(OneObjectFetchesLazily, admin.ModelAdmin):
+class EditorialPolicyAdmin(OneObjectFetchesLazily, SelectedRowsChecked, admin.ModelAdmin):
     """Managing editors add a new edition; earlier editions stay as they were published."""
 
     list_display = ["published_at", "change_note", "created_by"]
@@ -39,7 +39,7 @@ class EditorialPolicyAdmin(OneObjectFetchesLazily, admin.ModelAdmin):
 
 
 @admin.register(SiteSettings)
-class SiteSettingsAdmin(OneObjectFetchesLazily, admin.ModelAdmin):
+class SiteSettingsAdmin(OneObjectFetchesLazily, SelectedRowsChecked, admin.ModelAdmin):
     list_display = ["__str__", "show_pending_versions", "updated_at"]
     fields = ["show_pending_versions", "updated_at"]
     readonly_fields = ["updated_at"]
@@ -59,7 +59,7 @@ class SiteSettingsAdmin(OneObjectFetchesLazily, admin.ModelAdmin):
 
 
 @admin.register(Feedback)
-class FeedbackAdmin(OneObjectFetchesLazily, admin.ModelAdmin):
+class FeedbackAdmin(OneObjectFetchesLazily, SelectedRowsChecked, admin.ModelAdmin):
     """The queue editors work through: new → acknowledged → corrected, or dismissed with a reason."""
 
     list_display = ["created_at", "article", "version_number", "kind", "status", "audience"]
