@@ -100,6 +100,8 @@ HUGE_NUMBERS = [
     "1E-400",
     "0x10",
     "١٢",  # Arabic-Indic digits: Python's int() reads them
+    "²",  # a digit to str.isdigit(), not to int()
+    "½",
     "NaN",
     "Infinity",
 ]

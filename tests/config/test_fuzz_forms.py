@@ -60,6 +60,18 @@ def _pages(*, admin: bool) -> list[tuple[Case, str]]:
     return pages
 
 
+# What the views read from the query string (request.GET), beside their forms' fields.
+QUERY_FIELDS = {
+    name: Field(name, "text")
+    for name in ("page", "p", "o", "q", "state", "tab", "replaces", "format", "audience", "reader", "version")
+}
+QUERY_FIELDS |= {
+    "a": Field("a", "number", "1"),
+    "b": Field("b", "number", "2"),
+    "sent": Field("sent", "text", "1"),
+}
+
+
 def _client(world: World, role: str) -> Client:
     # The CSRF check on, as a browser meets it; every form sends the page's own token.
     client = Client(raise_request_exception=False, enforce_csrf_checks=True)
@@ -118,9 +130,9 @@ def _fuzz(world: World, case: Case, role: str, data: st.DataObject, pages: dict)
         forms = [f for f in forms_of(html) if not f.action.startswith(NOT_FUZZED_ACTIONS)]
         pages[case.id, role] = (client, page, forms)
     client, page, forms = pages[case.id, role]
-    if not forms:
-        return
-    form = data.draw(st.sampled_from(forms), label="form")
+    # The page itself, asked with what its views read from the query string besides their forms.
+    query_only = Form(action=page.split("?")[0], method="get", fields=QUERY_FIELDS)
+    form = data.draw(st.sampled_from([*forms, query_only]), label="form")
     fields = {}
     for field in form.fields.values():
         value = _value(field, data)
