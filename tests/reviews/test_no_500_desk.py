@@ -1,4 +1,4 @@
-"""Issue 14, property 5 (no request gets a 500): the dates the review desk reads.
+"""Issue 14, property 5 (no request gets a 500): what the review desk reads from people.
 
 Each test is a defect the fuzzers found (tests/config/test_fuzz_forms.py), kept as a plain check.
 """
@@ -50,3 +50,13 @@ def test_no_500_when_assignment_dates_have_offsets_postgresql_refuses(
     assert response.status_code == 302
     assignment = ReviewAssignment.objects.get(article=article, reviewer=reviewer2)
     assert assignment.respond_by == datetime.datetime.fromisoformat(f"2090-01-01T00:00:00{offset}")
+
+
+@pytest.mark.parametrize("replaces", ["²", "½", "١٢", "99999999999999999999"])
+def test_no_500_when_assign_page_is_asked_to_replace_a_digit_int_cannot_read(
+    client, article, managing, replaces
+):
+    # "²".isdigit() is true and int("²") raises ValueError: the page answered 500.
+    client.force_login(managing)
+    response = client.get(reverse("reviews:assign", args=[article.slug]), {"replaces": replaces})
+    assert response.status_code == 200
