@@ -46,7 +46,8 @@ schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
 DATE_TIMES = {"updated_after", "since", "until", "due_at", "respond_by"}
 DATES = {"updated_since", "accessed_on"}
 NUMBERS = {"page", "page_size", "against", "number", "id", "delivery_id", "year", "revision"}
-ROLES = ("anonymous", "editor", "managing", "reviewer", "integration")
+# Hypothesis starts from (and leans to) the first: the one who may do most, the anonymous caller last.
+ROLES = ("managing", "editor", "reviewer", "integration", "anonymous")
 
 
 @pytest.fixture(autouse=True)
@@ -112,7 +113,13 @@ def _send(
             for k, vs in query.items()
             for v in (vs if isinstance(vs, list) else [vs])
         )
-    extra = {f"HTTP_{k.upper().replace('-', '_')}": str(v) for k, v in (headers or {}).items()}
+    # The caller is the role's token: a generated Authorization header would make nearly every
+    # request a 401 that reaches no view.
+    extra = {
+        f"HTTP_{k.upper().replace('-', '_')}": str(v)
+        for k, v in (headers or {}).items()
+        if k.lower() not in {"authorization", "cookie"}
+    }
     if body is NOT_SET:
         return client.generic(method, path, **extra)
     raw = body if isinstance(body, bytes) else json.dumps(body).encode()
@@ -221,7 +228,8 @@ def test_no_api_chain_of_linked_calls_answers_500(world, data):
     with transaction.atomic():
         for step in range(8):
             operation = OPERATIONS[data.draw(st.integers(0, len(OPERATIONS) - 1), label=f"step {step}")]
-            mode = data.draw(st.sampled_from(list(GenerationMode)), label="mode")
+            # Mostly valid requests, so that the chain gets somewhere; some invalid ones on the way.
+            mode = data.draw(st.sampled_from([GenerationMode.POSITIVE] * 3 + [GenerationMode.NEGATIVE]))
             case = data.draw(operation.as_strategy(generation_mode=mode), label="case")
             for name in case.path_parameters or {}:
                 if pool.get(name):

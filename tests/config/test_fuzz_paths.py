@@ -33,7 +33,7 @@ pytestmark = pytest.mark.fuzz
 _module_world, world = walker._module_world, walker.world
 
 METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "PROPFIND"]
-ROLES = ("anonymous", "owner", "managing", "reviewer", "integration", "superuser")
+ROLES = ("owner", "managing", "reviewer", "integration", "superuser", "anonymous")
 UNKNOWN = [
     "/api/",
     "/api/v1/",
