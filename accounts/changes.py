@@ -29,9 +29,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
-from articles.errors import ContentInvalid
 from audit.chain import RequestInfo, record
 from audit.changes import Changes, field_changes, plain, refuse_unknown, set_changes, validated
+from core.errors import ContentInvalid
 
 ACCOUNT_FIELDS = (
     "username",

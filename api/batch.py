@@ -18,8 +18,8 @@ from django.db import IntegrityError, transaction
 from rest_framework import status
 
 from articles.drafting import create_article
-from articles.errors import DomainError
 from audit.chain import RequestInfo
+from core.errors import DomainError
 from reviews.workflow import Action, perform
 
 from .errors import ApiError, error_body, flatten_errors

@@ -18,7 +18,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
-from articles.errors import DomainError
+from core.errors import DomainError
 from reviews.board import ReviewerNotEligible
 from reviews.workflow import TransitionNotAllowed
 

@@ -13,8 +13,8 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.db.models.signals import post_save, pre_save
 
-from articles.errors import NotPermitted
 from audit.chain import RequestInfo, record
+from core.errors import NotPermitted
 
 from .models import ApiToken
 

@@ -26,10 +26,10 @@ from django.utils.html import format_html, format_html_join
 from audit.chain import RequestInfo
 from audit.models import AuditEvent
 from config.admin import DomainErrorsAsMessages, OneObjectFetchesLazily, SelectedRowsChecked, form_changes
+from core.errors import DomainError, FrozenVersionError, NotPermitted
 
 from .access import can_edit_draft, visible_articles
 from .drafting import DraftContent, ReferenceInput, SectionInput, refuse_stale, save_draft
-from .errors import DomainError, FrozenVersionError, NotPermitted
 from .models import Article, ArticleVersion, Reference, Section, Specialty
 from .review_policy import add_specialty, update_article_settings, update_specialty
 

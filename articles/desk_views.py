@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from articles.access import visible_articles
 from audit.chain import RequestInfo
+from core.errors import ContentInvalid, DomainError, StaleEditError
 from reviews.board import version_under_review
 from reviews.decisions import answer_comment
 from reviews.diff import WordOp, diff_versions, render_word_diff
@@ -44,7 +45,6 @@ from .desk_forms import (
     specialty_menu,
 )
 from .drafting import DraftContent, create_article, save_draft
-from .errors import ContentInvalid, DomainError, StaleEditError
 from .filters import staff_order, with_latest_number
 from .markdown import Citations, render_markdown
 from .models import Article, ArticleState, ArticleVersion, Audience

@@ -18,10 +18,10 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from audit.chain import RequestInfo, record
+from core.errors import ContentInvalid, FrozenVersionError, NotPermitted, StaleEditError
 
 from .access import can_create_articles, can_edit_draft
 from .content import compute_content_hash, reading_grade
-from .errors import ContentInvalid, FrozenVersionError, NotPermitted, StaleEditError
 from .models import Article, ArticleState, ArticleVersion, Audience, Origin, Reference, Section, Specialty
 
 

@@ -14,8 +14,7 @@ from django.db import models
 from django.utils import timezone
 
 from config.display import loaded
-
-from .errors import FrozenVersionError
+from core.errors import FrozenVersionError
 
 
 class ArticleState(models.TextChoices):

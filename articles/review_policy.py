@@ -28,8 +28,8 @@ from django.db import transaction
 
 from audit.chain import RequestInfo, record
 from audit.changes import Changes, field_changes, refuse_unknown, validated
+from core.errors import ContentInvalid
 
-from .errors import ContentInvalid
 from .models import Article, Specialty
 
 SPECIALTY_FIELDS = ("name", "review_interval_months", "required_approvals")

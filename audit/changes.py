@@ -15,7 +15,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from articles.errors import ContentInvalid
+from core.errors import ContentInvalid
 
 Changes = dict[str, list[Any]]
 

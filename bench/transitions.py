@@ -217,7 +217,7 @@ class _Stepper:
         return self.User.objects.get(pk=pk)
 
     def step(self, article_id: int) -> str | None:
-        from articles.errors import DomainError
+        from core.errors import DomainError
 
         try:
             name, action = self._next(article_id)

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
-from articles.errors import DomainError
+from core.errors import DomainError
 
 
 class OneObjectFetchesLazily:

@@ -14,9 +14,9 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from articles.errors import ContentInvalid, NotPermitted
 from articles.models import Article, ArticleState, Reference
 from audit.chain import RequestInfo, record
+from core.errors import ContentInvalid, NotPermitted
 
 from . import links
 from .kinds import Kind

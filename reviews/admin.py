@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 
-from articles.errors import DomainError
 from audit.chain import RequestInfo
 from config.admin import DomainErrorsAsMessages, OneObjectFetchesLazily, SelectedRowsChecked, form_changes
+from core.errors import DomainError
 
 from . import membership
 from .membership import (

@@ -73,9 +73,9 @@ from django.db.models import Max, OuterRef, Subquery
 from django.utils import timezone
 
 from articles.access import Role, roles_for
-from articles.errors import ContentInvalid, DomainError, NotPermitted
 from articles.models import Article, ArticleState, ArticleVersion
 from audit.chain import RequestInfo, record
+from core.errors import ContentInvalid, DomainError, NotPermitted
 
 from . import workflow
 from .board import ReviewerNotEligible, check_eligible, version_under_review

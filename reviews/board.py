@@ -42,9 +42,9 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from articles.errors import ContentInvalid, DomainError, NotPermitted
 from articles.models import Article, ArticleVersion
 from audit.chain import RequestInfo, record
+from core.errors import ContentInvalid, DomainError, NotPermitted
 
 from .models import (
     OPEN_ASSIGNMENT_STATUSES,

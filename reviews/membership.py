@@ -49,10 +49,10 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from articles.errors import ContentInvalid
 from articles.models import Specialty
 from audit.chain import RequestInfo, record
 from audit.changes import Changes, field_changes, plain, refuse_unknown, set_changes, validated
+from core.errors import ContentInvalid
 
 from .board import conflict_subject_checked
 from .models import BoardMember, ConflictKind, ConflictOfInterest

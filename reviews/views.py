@@ -32,12 +32,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from articles.content import check_version
-from articles.errors import DomainError, NotPermitted
 from articles.markdown import Citations, render_markdown
 from articles.models import Article, ArticleState, ArticleVersion, Audience, ReferenceKind
 from articles.public import ReferenceFact
 from audit.chain import RequestInfo
 from config.pagination import KeysFirstPaginator
+from core.errors import DomainError, NotPermitted
 
 from . import metrics
 from .assignments import (

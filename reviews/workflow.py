@@ -20,9 +20,9 @@ from django.utils import timezone
 
 from articles.access import Role, roles_for
 from articles.content import check_version, compute_content_hash
-from articles.errors import ContentInvalid, DomainError, NotPermitted
 from articles.models import Article, ArticleState, ArticleVersion, Reference, Section
 from audit.chain import RequestInfo, record
+from core.errors import ContentInvalid, DomainError, NotPermitted
 
 S = ArticleState
 

@@ -15,9 +15,9 @@ import hashlib
 
 from django.db import transaction
 
-from articles.errors import ContentInvalid
 from audit.chain import RequestInfo, record
 from audit.changes import validated
+from core.errors import ContentInvalid
 
 from .models import EditorialPolicy
 

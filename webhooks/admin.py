@@ -6,9 +6,9 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 
-from articles.errors import DomainError
 from audit.chain import RequestInfo
 from config.admin import OneObjectFetchesLazily, SelectedRowsChecked
+from core.errors import DomainError
 
 from . import endpoints
 from .models import Attempt, Endpoint, EventKind, WebhookMessage

@@ -21,8 +21,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import INTEGRATION_CLIENT
-from articles.errors import ContentInvalid, DomainError, NotPermitted
 from audit.chain import RequestInfo, record
+from core.errors import ContentInvalid, DomainError, NotPermitted
 from notifications import outbox
 from notifications.kinds import Kind
 from notifications.models import Delivery, DeliveryStatus

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from accounts.changes import create_account, update_account, update_group
 from accounts.roles import EDITOR, MANAGING_EDITOR, REVIEWER
-from articles.errors import ContentInvalid
+from core.errors import ContentInvalid
 from tests.admin_forms import assert_chain_intact, events_since, last_seq, post_edits
 from tests.factories import make_user
 

@@ -7,9 +7,9 @@ from django.utils import timezone
 
 from articles.content import check_citations, cited_numbers
 from articles.drafting import ReferenceInput, SectionInput, save_draft
-from articles.errors import ContentInvalid
 from articles.models import Article, ArticleState, ArticleVersion, Audience
 from audit.models import AuditEvent
+from core.errors import ContentInvalid
 from reviews.workflow import Action, open_working_draft, perform
 from tests.factories import make_article, valid_content
 

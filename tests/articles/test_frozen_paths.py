@@ -3,8 +3,8 @@
 import pytest
 from django.db import transaction
 
-from articles.errors import FrozenVersionError
 from articles.models import Article, ArticleState, ArticleVersion, Reference, Section
+from core.errors import FrozenVersionError
 from reviews.workflow import open_working_draft
 
 

@@ -8,9 +8,9 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from accounts.roles import EDITOR, MANAGING_EDITOR
-from articles.errors import ContentInvalid
 from articles.models import Article, Specialty
 from articles.review_policy import update_article_settings, update_specialty
+from core.errors import ContentInvalid
 from tests.admin_forms import assert_chain_intact, events_since, last_seq, post_edits
 from tests.factories import make_specialty, make_user
 
@@ -141,7 +141,7 @@ def test_the_slug_is_not_changed_through_the_policy(db):
 def test_reader_visible_fields_are_not_article_settings(draft_article, field):
     """Readers see them: the specialty changes only with a reviewed version, the review dates only
     with the publish that follows the board's approvals (issue 14, property 1)."""
-    from articles.errors import ContentInvalid
+    from core.errors import ContentInvalid
 
     seq = last_seq()
     with pytest.raises(ContentInvalid):

@@ -12,10 +12,10 @@ from django.urls.resolvers import RoutePattern
 
 from articles import drafting
 from articles.drafting import RESERVED_SLUGS, DraftContent, create_article
-from articles.errors import ContentInvalid
 from articles.models import Article
 from audit.chain import verify_chain
 from audit.models import AuditEvent
+from core.errors import ContentInvalid
 from tests.factories import make_specialty
 
 SLUG = "<slug:slug>"

@@ -7,9 +7,9 @@ from django.urls import reverse
 from accounts.roles import REVIEWER
 from articles.content import compute_content_hash
 from articles.drafting import DraftContent, SectionInput, save_draft
-from articles.errors import FrozenVersionError, StaleEditError
 from articles.models import Article, ArticleState, ArticleVersion, Audience, Reference, Section
 from audit.models import AuditEvent
+from core.errors import FrozenVersionError, StaleEditError
 from reviews.workflow import Action, open_working_draft, perform
 from tests.factories import approve_directly, make_user, reread, valid_content
 

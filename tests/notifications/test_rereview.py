@@ -9,9 +9,9 @@ from django.core.management import call_command
 
 from accounts.roles import MANAGING_EDITOR
 from articles.drafting import ReferenceInput, SectionInput, save_draft
-from articles.errors import ContentInvalid, NotPermitted
 from articles.models import Article, Audience, ReferenceKind
 from audit.models import AuditEvent
+from core.errors import ContentInvalid, NotPermitted
 from notifications.kinds import Kind
 from notifications.models import RereviewFlag, StaffProfile
 from notifications.rereview import check_rereview_due, flag_rereview_for_reference, open_flags

@@ -10,9 +10,9 @@ from django.utils import timezone
 
 from accounts.roles import EDITOR
 from articles.access import Role, roles_for
-from articles.errors import ContentInvalid, NotPermitted
 from articles.models import Article, ArticleState
 from audit.models import AuditEvent
+from core.errors import ContentInvalid, NotPermitted
 from reviews.assignments import (
     AssignmentRefused,
     accept_assignment,

@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import REVIEWER
-from articles.errors import ContentInvalid, NotPermitted
 from audit.models import AuditEvent
+from core.errors import ContentInvalid, NotPermitted
 from reviews.board import (
     declare_standing_conflict,
     end_standing_conflict,

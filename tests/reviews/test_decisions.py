@@ -10,9 +10,9 @@ from django.db import connection
 from django.utils import timezone
 
 from articles.content import compute_content_hash
-from articles.errors import ContentInvalid, NotPermitted
 from articles.models import Article, ArticleState, Section
 from audit.models import AuditEvent
+from core.errors import ContentInvalid, NotPermitted
 from reviews.assignments import assign_reviewer
 from reviews.board import ReviewerNotEligible
 from reviews.decisions import (

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import MANAGING_EDITOR, REVIEWER
-from articles.errors import ContentInvalid
+from core.errors import ContentInvalid
 from reviews.assignments import assign_reviewer
 from reviews.board import ineligibility_reasons
 from reviews.membership import add_board_member, update_board_member, verify_credentials

@@ -8,9 +8,9 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from articles.errors import NotPermitted
 from articles.models import Article, ArticleState, Section
 from audit.models import AuditEvent
+from core.errors import NotPermitted
 from reviews.assignments import accept_assignment, declare_conflict
 from reviews.decisions import (
     ReviewRefused,

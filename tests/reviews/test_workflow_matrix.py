@@ -14,9 +14,9 @@ from django.db import transaction
 
 from accounts.roles import EDITOR, INTEGRATION_CLIENT, MANAGING_EDITOR, REVIEWER
 from articles.drafting import save_draft
-from articles.errors import ContentInvalid, NotPermitted
 from articles.models import Article, ArticleState
 from audit.models import AuditEvent
+from core.errors import ContentInvalid, NotPermitted
 from reviews.models import AssignmentStatus, Decision, Review
 from reviews.workflow import TRANSITIONS, Action, TransitionNotAllowed, open_working_draft, perform
 from tests.factories import (

@@ -3,9 +3,9 @@
 import pytest
 
 from accounts.roles import EDITOR, MANAGING_EDITOR, REVIEWER
-from articles.errors import ContentInvalid
 from articles.models import Article, ArticleState
 from audit.models import AuditEvent
+from core.errors import ContentInvalid
 from reviews.workflow import Action, perform
 from tests.factories import approve_directly, make_article, make_user, sign_approval, submit
 
