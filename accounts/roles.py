@@ -7,6 +7,8 @@ groups are only the convenient bundles that managing editors hand out.
 
 from django.contrib.auth.models import Group, Permission
 
+from core.roles import DRAFT_ARTICLE, MANAGE_ARTICLES, PUBLISH_ARTICLE, REVIEW_ARTICLE
+
 EDITOR = "Editor"
 MANAGING_EDITOR = "Managing editor"
 REVIEWER = "Reviewer"
@@ -29,14 +31,14 @@ _READER_FEEDBACK = ["site_content.view_feedback", "site_content.change_feedback"
 # app_label.codename of the permissions each group carries.
 GROUP_PERMISSIONS: dict[str, list[str]] = {
     EDITOR: [
-        "articles.draft_article",
-        "articles.publish_article",
+        DRAFT_ARTICLE,
+        PUBLISH_ARTICLE,
         *_ADMIN_READ,
         *_READER_FEEDBACK,
     ],
     MANAGING_EDITOR: [
-        "articles.publish_article",
-        "articles.manage_articles",
+        PUBLISH_ARTICLE,
+        MANAGE_ARTICLES,
         "audit.view_auditevent",
         *_ADMIN_READ,
         # Owner, specialty and review date of an article; the list of specialties.
@@ -57,11 +59,11 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
         "webhooks.view_attempt",
     ],
     REVIEWER: [
-        "articles.review_article",
+        REVIEW_ARTICLE,
     ],
     # A drafting pipeline: creates and submits drafts, never reviews or publishes.
     INTEGRATION_CLIENT: [
-        "articles.draft_article",
+        DRAFT_ARTICLE,
         # Its own webhook endpoints and their deliveries, read-only (webhooks.endpoints).
         "webhooks.view_endpoint",
     ],

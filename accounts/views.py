@@ -18,6 +18,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 
+from core.roles import DRAFT_ARTICLE, MANAGE_ARTICLES
+
 from .client_address import client_address
 from .login_limits import LOGIN_FAILURE_LIMIT, LOGIN_FAILURE_WINDOW_SECONDS, LoginRateLimiter
 
@@ -76,6 +78,6 @@ def start(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not user.is_authenticated:
         return HttpResponseRedirect(reverse("accounts:login"))
-    if user.has_perm("articles.draft_article") or user.has_perm("articles.manage_articles"):
+    if user.has_perm(DRAFT_ARTICLE) or user.has_perm(MANAGE_ARTICLES):
         return HttpResponseRedirect(reverse("desk:dashboard"))
     return HttpResponseRedirect(reverse("inbox:list"))

@@ -10,11 +10,10 @@ from django.db import transaction
 from accounts.roles import INTEGRATION_CLIENT
 from audit.chain import RequestInfo, record
 from config.admin import OneObjectFetchesLazily, SelectedRowsChecked
+from core.roles import MANAGE_ARTICLES
 
 from . import tokens
 from .models import ApiToken
-
-MANAGE = "articles.manage_articles"
 
 
 class ApiTokenForm(forms.ModelForm):
@@ -70,17 +69,17 @@ class ApiTokenAdmin(OneObjectFetchesLazily, SelectedRowsChecked, admin.ModelAdmi
         ]
 
     def has_module_permission(self, request):
-        return request.user.has_perm(MANAGE)
+        return request.user.has_perm(MANAGE_ARTICLES)
 
     def has_view_permission(self, request, obj=None):
-        return request.user.has_perm(MANAGE)
+        return request.user.has_perm(MANAGE_ARTICLES)
 
     def has_add_permission(self, request):
-        return request.user.has_perm(MANAGE)
+        return request.user.has_perm(MANAGE_ARTICLES)
 
     def has_change_permission(self, request, obj=None):
         # Only for the revoke action: every field is read-only once the token exists.
-        return request.user.has_perm(MANAGE)
+        return request.user.has_perm(MANAGE_ARTICLES)
 
     def has_delete_permission(self, request, obj=None):
         return False  # revoked tokens stay listed: who had access, and until when

@@ -15,8 +15,6 @@ from rest_framework.permissions import BasePermission
 from articles.access import visible_articles
 from articles.models import Article
 
-MANAGE = "articles.manage_articles"
-
 
 def article_or_404(user, slug: str, *, for_update: bool = False) -> Article:
     queryset = visible_articles(user)

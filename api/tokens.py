@@ -15,10 +15,9 @@ from django.db.models.signals import post_save, pre_save
 
 from audit.chain import RequestInfo, record
 from core.errors import NotPermitted
+from core.roles import MANAGE_ARTICLES
 
 from .models import ApiToken
-
-MANAGE = "articles.manage_articles"
 
 
 class RevocationReason:
@@ -29,7 +28,7 @@ class RevocationReason:
 
 
 def can_manage_tokens(user) -> bool:
-    return bool(user and user.is_authenticated and user.is_active and user.has_perm(MANAGE))
+    return bool(user and user.is_authenticated and user.is_active and user.has_perm(MANAGE_ARTICLES))
 
 
 def visible_tokens(user) -> QuerySet[ApiToken]:

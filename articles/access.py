@@ -1,20 +1,13 @@
-"""Who someone is with respect to one article. The workflow's permission
-checks are all phrased in these roles."""
+"""Who someone is with respect to one article (the roles and permission names are
+``core.roles``'). The workflow's permission checks are all phrased in these roles."""
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 from django.db.models import QuerySet
 
+from core.roles import DRAFT_ARTICLE, EDITING_ROLES, MANAGE_ARTICLES, REVIEW_ARTICLE, Role
+
 from .models import Article
-
-
-class Role(StrEnum):
-    EDITOR = "editor"  # the article's owner, allowed to draft
-    MANAGING_EDITOR = "managing_editor"
-    REVIEWER = "reviewer"  # a board member with an accepted assignment on the version under review
-    SYSTEM = "system"  # scheduled jobs and other work no person triggers
 
 
 def roles_for(user, article: Article) -> set[Role]:
@@ -23,11 +16,11 @@ def roles_for(user, article: Article) -> set[Role]:
     if not user.is_authenticated or not user.is_active:
         return set()
     roles: set[Role] = set()
-    if article.owner_id == user.pk and user.has_perm("articles.draft_article"):
+    if article.owner_id == user.pk and user.has_perm(DRAFT_ARTICLE):
         roles.add(Role.EDITOR)
-    if user.has_perm("articles.manage_articles"):
+    if user.has_perm(MANAGE_ARTICLES):
         roles.add(Role.MANAGING_EDITOR)
-    if user.has_perm("articles.review_article"):
+    if user.has_perm(REVIEW_ARTICLE):
         from reviews.assignments import has_open_assignment
 
         if has_open_assignment(user, article):
@@ -37,11 +30,11 @@ def roles_for(user, article: Article) -> set[Role]:
 
 def can_create_articles(user) -> bool:
     """Editors and integration clients start articles; managing editors assign and decide."""
-    return user.has_perm("articles.draft_article")
+    return user.has_perm(DRAFT_ARTICLE)
 
 
 def can_edit_draft(user, article: Article) -> bool:
-    return bool(roles_for(user, article) & {Role.EDITOR, Role.MANAGING_EDITOR})
+    return bool(roles_for(user, article) & EDITING_ROLES)
 
 
 def visible_articles(user, articles: QuerySet[Article] | None = None) -> QuerySet[Article]:
@@ -53,6 +46,6 @@ def visible_articles(user, articles: QuerySet[Article] | None = None) -> QuerySe
         articles = Article.objects.select_related("specialty", "owner", "published_version")
     if not user.is_authenticated or not user.is_active:
         return articles.none()
-    if user.has_perm("articles.manage_articles"):
+    if user.has_perm(MANAGE_ARTICLES):
         return articles
     return articles.filter(owner=user)

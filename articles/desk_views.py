@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from articles.access import visible_articles
 from audit.chain import RequestInfo
 from core.errors import ContentInvalid, DomainError, StaleEditError
+from core.roles import DRAFT_ARTICLE, MANAGE_ARTICLES
 from reviews.board import version_under_review
 from reviews.decisions import answer_comment
 from reviews.diff import WordOp, diff_versions, render_word_diff
@@ -50,7 +51,7 @@ from .markdown import Citations, render_markdown
 from .models import Article, ArticleState, ArticleVersion, Audience
 
 PAGE_SIZE = 25
-DESK_PERMISSIONS = ("articles.draft_article", "articles.manage_articles")
+DESK_PERMISSIONS = (DRAFT_ARTICLE, MANAGE_ARTICLES)
 
 
 def desk_view(view):

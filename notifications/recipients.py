@@ -7,10 +7,9 @@ from django.contrib.auth.models import Permission
 from django.db.models import Q, QuerySet
 
 from articles.models import Article, ArticleVersion, Specialty
+from core.roles import MANAGE_ARTICLES, split_permission
 
 from .models import StaffProfile
-
-MANAGE_PERMISSION = ("articles", "manage_articles")
 
 
 def managing_editors() -> QuerySet:
@@ -20,9 +19,8 @@ def managing_editors() -> QuerySet:
     would otherwise receive every message in the system.
     """
     User = get_user_model()
-    perm = Permission.objects.filter(
-        content_type__app_label=MANAGE_PERMISSION[0], codename=MANAGE_PERMISSION[1]
-    ).first()
+    app_label, codename = split_permission(MANAGE_ARTICLES)
+    perm = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
     if perm is None:
         return User.objects.none()
     holders = User.objects.filter(Q(groups__permissions=perm) | Q(user_permissions=perm)).values("pk")

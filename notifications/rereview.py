@@ -17,6 +17,7 @@ from django.utils import timezone
 from articles.models import Article, ArticleState, Reference
 from audit.chain import RequestInfo, record
 from core.errors import ContentInvalid, NotPermitted
+from core.roles import MANAGE_ARTICLES
 
 from . import links
 from .kinds import Kind
@@ -91,7 +92,7 @@ def flag_rereview_for_reference(
         (title or "").strip(),
         (reason or "").strip(),
     )
-    if by is None or not by.has_perm("articles.manage_articles"):
+    if by is None or not by.has_perm(MANAGE_ARTICLES):
         raise NotPermitted("Only managing editors can flag articles for re-review.")
     if not (doi or pmid or title):
         raise ContentInvalid(

@@ -13,6 +13,7 @@ from django.contrib import admin, messages
 from audit.chain import RequestInfo
 from config.admin import DomainErrorsAsMessages, OneObjectFetchesLazily, SelectedRowsChecked, form_changes
 from core.errors import DomainError
+from core.roles import MANAGE_ARTICLES as MANAGE
 
 from . import membership
 from .membership import (
@@ -23,8 +24,6 @@ from .membership import (
     update_board_member,
 )
 from .models import BoardMember, ConflictOfInterest, PublicationSchedule, Review, ReviewAssignment
-
-MANAGE = "articles.manage_articles"
 
 
 class ManagingEditorsOnly:

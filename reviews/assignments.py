@@ -72,10 +72,11 @@ from django.db import transaction
 from django.db.models import Max, OuterRef, Subquery
 from django.utils import timezone
 
-from articles.access import Role, roles_for
+from articles.access import roles_for
 from articles.models import Article, ArticleState, ArticleVersion
 from audit.chain import RequestInfo, record
 from core.errors import ContentInvalid, DomainError, NotPermitted
+from core.roles import Role
 
 from . import workflow
 from .board import ReviewerNotEligible, check_eligible, version_under_review

@@ -45,6 +45,7 @@ from django.utils import timezone
 from articles.models import Article, ArticleVersion
 from audit.chain import RequestInfo, record
 from core.errors import ContentInvalid, DomainError, NotPermitted
+from core.roles import REVIEW_ARTICLE
 
 from .models import (
     OPEN_ASSIGNMENT_STATUSES,
@@ -55,7 +56,6 @@ from .models import (
     ReviewAssignment,
 )
 
-REVIEW_PERMISSION = "articles.review_article"
 # Turnaround is the median accept -> complete time over this many latest reviews of the last year.
 TURNAROUND_SAMPLE = 10
 TURNAROUND_WINDOW = datetime.timedelta(days=365)
@@ -237,7 +237,7 @@ def ineligibility_reasons(member: BoardMember, article: Article) -> list[Reason]
         member,
         _facts(article),
         open_count=open_assignment_count(member),
-        can_review=member.user.has_perm(REVIEW_PERMISSION),
+        can_review=member.user.has_perm(REVIEW_ARTICLE),
         today=timezone.localdate(),
     )
 
@@ -288,7 +288,7 @@ def suggest_reviewers(article: Article) -> Suggestions:
     )
     reviewers = set(
         get_user_model()
-        .objects.with_perm(REVIEW_PERMISSION, include_superusers=True)
+        .objects.with_perm(REVIEW_ARTICLE, include_superusers=True)
         .filter(pk__in=[m.user_id for m in members])
         .values_list("pk", flat=True)
     )

@@ -21,11 +21,12 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from articles.access import Role, roles_for
+from articles.access import roles_for
 from articles.content import compute_content_hash
 from articles.models import Article, ArticleState, ArticleVersion
 from audit.chain import RequestInfo, record
 from core.errors import ContentInvalid, DomainError, NotPermitted
+from core.roles import EDITING_ROLES
 
 from . import workflow
 from .assignments import (
@@ -292,7 +293,7 @@ def answer_comment(
     comment = SectionComment.objects.select_related("review__assignment").get(pk=comment.pk)
     with transaction.atomic():
         article, a = lock_assignment(comment.review.assignment_id)
-        if not roles_for(editor, article) & {Role.EDITOR, Role.MANAGING_EDITOR}:
+        if not roles_for(editor, article) & EDITING_ROLES:
             raise NotPermitted("Only the article's editor or a managing editor answers reviewers' comments.")
         if status not in ResponseStatus.values:
             raise ContentInvalid(
@@ -472,7 +473,7 @@ def cancel_scheduled_publication(article: Article, by, *, reason: str = "") -> P
         )
         if schedule is None:
             raise ReviewRefused("This article has no scheduled publication.")
-        if not (roles_for(by, locked) & {Role.EDITOR, Role.MANAGING_EDITOR}):
+        if not (roles_for(by, locked) & EDITING_ROLES):
             raise NotPermitted("Only the article's editor or a managing editor can cancel its publication.")
         _finish(schedule, ScheduleStatus.CANCELLED, (reason or "").strip() or "Cancelled.")
         _schedule_event("publication.schedule_cancelled", schedule, by, locked, reason=schedule.outcome)

@@ -38,6 +38,7 @@ from articles.public import ReferenceFact
 from audit.chain import RequestInfo
 from config.pagination import KeysFirstPaginator
 from core.errors import DomainError, NotPermitted
+from core.roles import MANAGE_ARTICLES, REVIEW_ARTICLE
 
 from . import metrics
 from .assignments import (
@@ -100,8 +101,6 @@ from .models import (
 )
 from .record import review_record
 
-MANAGE = "articles.manage_articles"
-REVIEW = "articles.review_article"
 QUEUE_PAGE_SIZE = 25
 HISTORY_PAGE_SIZE = 20
 
@@ -118,8 +117,8 @@ def _staff_view(permission: str) -> Callable:
     return decorate
 
 
-manager_view = _staff_view(MANAGE)
-reviewer_view = _staff_view(REVIEW)
+manager_view = _staff_view(MANAGE_ARTICLES)
+reviewer_view = _staff_view(REVIEW_ARTICLE)
 
 
 def _info(request: HttpRequest) -> RequestInfo:

@@ -18,11 +18,12 @@ from dateutil.relativedelta import relativedelta
 from django.db import transaction
 from django.utils import timezone
 
-from articles.access import Role, roles_for
+from articles.access import roles_for
 from articles.content import check_version, compute_content_hash
 from articles.models import Article, ArticleState, ArticleVersion, Reference, Section
 from audit.chain import RequestInfo, record
 from core.errors import ContentInvalid, DomainError, NotPermitted
+from core.roles import EDITING_ROLES, PUBLISH_ARTICLE, Role
 
 S = ArticleState
 
@@ -65,7 +66,7 @@ TRANSITIONS: dict[str, Transition] = {
             Action.WITHDRAW,
             {S.SUBMITTED, S.UNDER_REVIEW, S.CHANGES_REQUESTED},
             S.WITHDRAWN,
-            {Role.EDITOR, Role.MANAGING_EDITOR},
+            EDITING_ROLES,
             "Withdraw",
         ),
         _t(Action.START_REVIEW, {S.SUBMITTED}, S.UNDER_REVIEW, {Role.MANAGING_EDITOR}, "Start review"),
@@ -93,9 +94,9 @@ TRANSITIONS: dict[str, Transition] = {
             Action.PUBLISH,
             {S.APPROVED},
             S.PUBLISHED,
-            {Role.EDITOR, Role.MANAGING_EDITOR, Role.SYSTEM},
+            EDITING_ROLES | {Role.SYSTEM},
             "Publish",
-            permission="articles.publish_article",
+            permission=PUBLISH_ARTICLE,
         ),
         _t(
             Action.ARCHIVE,
@@ -109,10 +110,10 @@ TRANSITIONS: dict[str, Transition] = {
             Action.REVISE,
             {S.PUBLISHED, S.APPROVED, S.WITHDRAWN},
             S.DRAFT,
-            {Role.EDITOR, Role.MANAGING_EDITOR},
+            EDITING_ROLES,
             "Start a new version",
         ),
-        _t(Action.DISCARD, {S.DRAFT}, None, {Role.EDITOR, Role.MANAGING_EDITOR}, "Discard the draft"),
+        _t(Action.DISCARD, {S.DRAFT}, None, EDITING_ROLES, "Discard the draft"),
     ]
 }
 
@@ -492,7 +493,7 @@ def open_working_draft(article: Article, actor, *, request_info: RequestInfo | N
             return draft
         if locked.state != S.CHANGES_REQUESTED:
             return perform(locked, Action.REVISE, actor, request_info=request_info).version
-        if not roles_for(actor, locked) & {Role.EDITOR, Role.MANAGING_EDITOR}:
+        if not roles_for(actor, locked) & EDITING_ROLES:
             raise NotPermitted("Only the article's editor or a managing editor can revise it.")
         draft = _copy_latest_into_new_draft(locked, actor, opened_from=locked.state)
         record(

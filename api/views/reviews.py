@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from audit.chain import RequestInfo
+from core.roles import MANAGE_ARTICLES
 from reviews.assignments import (
     accept_assignment,
     assign_reviewer,
@@ -29,7 +30,7 @@ from reviews.models import AssignmentStatus, BoardMember, ReviewAssignment
 
 from ..errors import ApiError
 from ..models import ApiToken
-from ..permissions import MANAGE, article_or_404
+from ..permissions import article_or_404
 from ..serializers import (
     AssignInSerializer,
     AssignmentDetailSerializer,
@@ -168,7 +169,7 @@ class AssignmentListView(generics.ListAPIView):
             return ReviewAssignment.objects.none()
         user = self.request.user
         queryset = _assignments().order_by("-invited_at", "-pk")
-        return queryset if user.has_perm(MANAGE) else queryset.filter(reviewer__user=user)
+        return queryset if user.has_perm(MANAGE_ARTICLES) else queryset.filter(reviewer__user=user)
 
 
 @extend_schema(tags=["reviews"])

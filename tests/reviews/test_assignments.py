@@ -9,10 +9,11 @@ import pytest
 from django.utils import timezone
 
 from accounts.roles import EDITOR
-from articles.access import Role, roles_for
+from articles.access import roles_for
 from articles.models import Article, ArticleState
 from audit.models import AuditEvent
 from core.errors import ContentInvalid, NotPermitted
+from core.roles import Role
 from reviews.assignments import (
     AssignmentRefused,
     accept_assignment,
