@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from core.actor import Actor, Person
 from core.roles import DRAFT_ARTICLE, EDITING_ROLES, MANAGE_ARTICLES, REVIEW_ARTICLE, Role
 
 from .models import Article
 
 
-def roles_for(user, article: Article) -> set[Role]:
+def roles_for(user: Actor, article: Article) -> set[Role]:
     if user is None:
         return {Role.SYSTEM}
     if not user.is_authenticated or not user.is_active:
@@ -28,16 +29,16 @@ def roles_for(user, article: Article) -> set[Role]:
     return roles
 
 
-def can_create_articles(user) -> bool:
+def can_create_articles(user: Person) -> bool:
     """Editors and integration clients start articles; managing editors assign and decide."""
     return user.has_perm(DRAFT_ARTICLE)
 
 
-def can_edit_draft(user, article: Article) -> bool:
+def can_edit_draft(user: Actor, article: Article) -> bool:
     return bool(roles_for(user, article) & EDITING_ROLES)
 
 
-def visible_articles(user, articles: QuerySet[Article] | None = None) -> QuerySet[Article]:
+def visible_articles(user: Person, articles: QuerySet[Article] | None = None) -> QuerySet[Article]:
     """The articles a staff page, the admin or the API may show this person: every one for a
     managing editor, their own for anyone else (editors, integration clients).
 

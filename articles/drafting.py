@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from audit.chain import RequestInfo, record
+from core.actor import Actor, Person
 from core.errors import ContentInvalid, FrozenVersionError, NotPermitted, StaleEditError
 
 from .access import can_create_articles, can_edit_draft
@@ -210,7 +211,7 @@ def _write_parts(version: ArticleVersion, content: DraftContent) -> None:
 
 def create_article(
     *,
-    owner,
+    owner: Person,
     specialty: Specialty,
     content: DraftContent,
     origin: str = Origin.HUMAN,
@@ -267,7 +268,7 @@ def save_draft(
     content: DraftContent,
     *,
     expected_revision: int,
-    actor,
+    actor: Actor,
     specialty: Specialty | None = None,
     request_info: RequestInfo | None = None,
 ) -> ArticleVersion:

@@ -75,6 +75,7 @@ from django.utils import timezone
 from articles.access import roles_for
 from articles.models import Article, ArticleState, ArticleVersion
 from audit.chain import RequestInfo, record
+from core.actor import Actor
 from core.errors import ContentInvalid, DomainError, NotPermitted
 from core.roles import Role
 
@@ -134,7 +135,7 @@ def _required(text: str, what: str, field: str = "reason") -> str:
 # --- who may see and do what ----------------------------------------------------
 
 
-def has_open_assignment(user, article: Article) -> bool:
+def has_open_assignment(user: Actor, article: Article) -> bool:
     """True when ``user`` has an accepted assignment on the article's current round.
 
     ``articles.access`` grants the REVIEWER role on this, which is what lets a
@@ -155,22 +156,22 @@ def has_open_assignment(user, article: Article) -> bool:
     ).exists()
 
 
-def is_managing_editor(user, article: Article) -> bool:
+def is_managing_editor(user: Actor, article: Article) -> bool:
     return Role.MANAGING_EDITOR in roles_for(user, article)
 
 
-def require_managing_editor(user, article: Article, doing: str) -> None:
+def require_managing_editor(user: Actor, article: Article, doing: str) -> None:
     if user is None or not is_managing_editor(user, article):
         raise NotPermitted(f"Only a managing editor can {doing}.")
 
 
-def require_own(user, assignment: ReviewAssignment) -> None:
+def require_own(user: Actor, assignment: ReviewAssignment) -> None:
     """A reviewer never sees or acts on someone else's assignment."""
     if user is None or not user.is_authenticated or assignment.reviewer.user_id != user.pk:
         raise NotPermitted("This review assignment is not yours.")
 
 
-def assignment_for(user, pk: int) -> ReviewAssignment:
+def assignment_for(user: Actor, pk: int) -> ReviewAssignment:
     """The assignment with this id, if ``user`` may see it (its reviewer, or a managing editor)."""
     assignment = (
         ReviewAssignment.objects.select_related("reviewer__user", "article__specialty", "version")
@@ -184,7 +185,7 @@ def assignment_for(user, pk: int) -> ReviewAssignment:
     return assignment
 
 
-def _text_refusal(user, assignment: ReviewAssignment) -> str | None:
+def _text_refusal(user: Actor, assignment: ReviewAssignment) -> str | None:
     if user is None or assignment.reviewer.user_id != getattr(user, "pk", None):
         return "This review assignment is not yours."
     if assignment.status == AssignmentStatus.INVITED:
@@ -201,12 +202,12 @@ def _text_refusal(user, assignment: ReviewAssignment) -> str | None:
     return None
 
 
-def can_open_text(user, assignment: ReviewAssignment) -> bool:
+def can_open_text(user: Actor, assignment: ReviewAssignment) -> bool:
     """May ``user`` read the version of this assignment as its reviewer?"""
     return _text_refusal(user, assignment) is None
 
 
-def open_text(user, assignment: ReviewAssignment) -> ArticleVersion:
+def open_text(user: Actor, assignment: ReviewAssignment) -> ArticleVersion:
     """The exact version to review, or ``NotPermitted`` saying what stands in the way."""
     refusal = _text_refusal(user, assignment)
     if refusal is not None:
@@ -244,7 +245,7 @@ def base_payload(assignment: ReviewAssignment) -> dict[str, Any]:
 def audit(
     action: str,
     assignment: ReviewAssignment,
-    actor,
+    actor: Actor,
     *,
     before: str = "",
     request_info: RequestInfo | None = None,
@@ -269,7 +270,7 @@ def _require_status(assignment: ReviewAssignment, allowed, doing: str) -> None:
         )
 
 
-def announce_if_round_complete(article: Article, version: ArticleVersion, actor) -> bool:
+def announce_if_round_complete(article: Article, version: ArticleVersion, actor: Actor) -> bool:
     """Tell the managing editor (audit event) when the round's last open assignment closed.
 
     Called after every step that closes an assignment; only the step that
@@ -354,7 +355,7 @@ def _round_for(version: ArticleVersion) -> int:
 def assign_reviewer(
     article: Article,
     member: BoardMember,
-    assigned_by,
+    assigned_by: Actor,
     *,
     respond_by: datetime.datetime | None = None,
     due_at: datetime.datetime | None = None,
@@ -384,7 +385,7 @@ def assign_reviewer(
 def _invite(
     article: Article,
     member: BoardMember,
-    assigned_by,
+    assigned_by: Actor,
     *,
     respond_by=None,
     due_at=None,
@@ -466,7 +467,7 @@ def _check_replaceable(old: ReviewAssignment, version: ArticleVersion) -> None:
 
 
 def accept_assignment(
-    assignment: ReviewAssignment, user, *, request_info: RequestInfo | None = None
+    assignment: ReviewAssignment, user: Actor, *, request_info: RequestInfo | None = None
 ) -> ReviewAssignment:
     """Accept an invitation; the review is then due REVIEW_DAYS later (unless a date was set).
 
@@ -496,7 +497,7 @@ def accept_assignment(
 
 def decline_assignment(
     assignment: ReviewAssignment,
-    user,
+    user: Actor,
     *,
     reason: str,
     suggested_alternative: str = "",
@@ -559,7 +560,7 @@ def expire_overdue_invitations(now: datetime.datetime | None = None) -> int:
 
 def request_extension(
     assignment: ReviewAssignment,
-    user,
+    user: Actor,
     *,
     until: datetime.datetime,
     reason: str,
@@ -608,7 +609,7 @@ def request_extension(
 def decide_extension(
     assignment: ReviewAssignment,
     grant: bool,
-    by,
+    by: Actor,
     *,
     note: str = "",
     request_info: RequestInfo | None = None,
@@ -643,7 +644,7 @@ def decide_extension(
 
 
 def cancel_assignment(
-    assignment: ReviewAssignment, by, *, reason: str, request_info: RequestInfo | None = None
+    assignment: ReviewAssignment, by: Actor, *, reason: str, request_info: RequestInfo | None = None
 ) -> ReviewAssignment:
     with transaction.atomic():
         article, a = lock_assignment(assignment)
@@ -656,7 +657,7 @@ def cancel_assignment(
     return a
 
 
-def _cancel(a: ReviewAssignment, actor, reason: str, *, automatic: bool, request_info=None) -> None:
+def _cancel(a: ReviewAssignment, actor: Actor, reason: str, *, automatic: bool, request_info=None) -> None:
     before = a.status
     a.status = AssignmentStatus.CANCELLED
     a.cancelled_at = timezone.now()
@@ -678,7 +679,7 @@ def _cancel(a: ReviewAssignment, actor, reason: str, *, automatic: bool, request
 
 def declare_conflict(
     assignment: ReviewAssignment,
-    user,
+    user: Actor,
     *,
     category: str,
     details: str = "",
@@ -729,7 +730,7 @@ def declare_conflict(
 
 
 def override_conflict(
-    assignment: ReviewAssignment, by, *, reason: str, request_info: RequestInfo | None = None
+    assignment: ReviewAssignment, by: Actor, *, reason: str, request_info: RequestInfo | None = None
 ) -> ReviewAssignment:
     """A managing editor lets the review go ahead despite the declared conflict, saying why."""
     with transaction.atomic():

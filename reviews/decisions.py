@@ -25,6 +25,7 @@ from articles.access import roles_for
 from articles.content import compute_content_hash
 from articles.models import Article, ArticleState, ArticleVersion
 from audit.chain import RequestInfo, record
+from core.actor import Actor
 from core.errors import ContentInvalid, DomainError, NotPermitted
 from core.roles import EDITING_ROLES
 
@@ -131,7 +132,7 @@ def _check_comments(decision: str, comments: str, checklist: dict[str, bool], se
         )
 
 
-def _check_signature(user, assignment: ReviewAssignment, password, session_last_activity, now) -> None:
+def _check_signature(user: Actor, assignment: ReviewAssignment, password, session_last_activity, now) -> None:
     """Signing is re-authenticating: a fresh session, the password, current credentials."""
     minutes = settings.VETTED.get("SIGNING_IDLE_MINUTES", 15)
     if session_last_activity is None or now - session_last_activity > datetime.timedelta(minutes=minutes):
@@ -155,7 +156,7 @@ def _check_signature(user, assignment: ReviewAssignment, password, session_last_
 
 def submit_review(
     assignment: ReviewAssignment,
-    user,
+    user: Actor,
     *,
     decision: str,
     comments: str = "",
@@ -266,7 +267,7 @@ def submit_review(
 
 
 def add_review_note(
-    review: Review, user, text: str, *, request_info: RequestInfo | None = None
+    review: Review, user: Actor, text: str, *, request_info: RequestInfo | None = None
 ) -> ReviewNote:
     """A later comment on a submitted review; the decision itself never changes."""
     text = (text or "").strip()
@@ -282,7 +283,7 @@ def add_review_note(
 
 def answer_comment(
     comment: SectionComment,
-    editor,
+    editor: Actor,
     status: str,
     reason: str = "",
     *,
@@ -412,7 +413,9 @@ def reviewed_by(version: ArticleVersion) -> list[Signature]:
 # --- scheduled publication --------------------------------------------------------------------
 
 
-def _schedule_event(action: str, schedule: PublicationSchedule, actor, article: Article, **extra) -> None:
+def _schedule_event(
+    action: str, schedule: PublicationSchedule, actor: Actor, article: Article, **extra
+) -> None:
     record(
         action,
         actor=actor,
@@ -431,7 +434,7 @@ def _schedule_event(action: str, schedule: PublicationSchedule, actor, article: 
 
 
 def schedule_publication(
-    article: Article, at: datetime.datetime, by, *, request_info: RequestInfo | None = None
+    article: Article, at: datetime.datetime, by: Actor, *, request_info: RequestInfo | None = None
 ) -> PublicationSchedule:
     """Publish the approved version at ``at`` (``publish_due`` does it). Audited as
     ``publication.scheduled``; scheduling again moves the time."""
@@ -463,7 +466,7 @@ def schedule_publication(
     return schedule
 
 
-def cancel_scheduled_publication(article: Article, by, *, reason: str = "") -> PublicationSchedule:
+def cancel_scheduled_publication(article: Article, by: Actor, *, reason: str = "") -> PublicationSchedule:
     with transaction.atomic():
         locked = Article.objects.select_for_update(of=("self",)).select_related("owner").get(pk=article.pk)
         schedule = (

@@ -22,6 +22,7 @@ from articles.access import roles_for
 from articles.content import check_version, compute_content_hash
 from articles.models import Article, ArticleState, ArticleVersion, Reference, Section
 from audit.chain import RequestInfo, record
+from core.actor import Actor
 from core.errors import ContentInvalid, DomainError, NotPermitted
 from core.roles import EDITING_ROLES, PUBLISH_ARTICLE, Role
 
@@ -142,14 +143,14 @@ class TransitionResult:
 @dataclass
 class StepContext:
     article: Article
-    actor: Any
+    actor: Actor
     reason: str
     options: dict[str, Any]
     result: TransitionResult
     payload: dict[str, Any]
 
 
-def allowed_actions(article: Article, user) -> list[str]:
+def allowed_actions(article: Article, user: Actor) -> list[str]:
     """What this person may do to the article now, in table order."""
     roles = roles_for(user, article)
     return [
@@ -159,7 +160,7 @@ def allowed_actions(article: Article, user) -> list[str]:
     ]
 
 
-def _holds_permission(user, transition: Transition) -> bool:
+def _holds_permission(user: Actor, transition: Transition) -> bool:
     return user is None or transition.permission is None or user.has_perm(transition.permission)
 
 
@@ -170,7 +171,7 @@ def _state_label(state: str) -> str:
 def perform(
     article: Article | int,
     action: str,
-    actor,
+    actor: Actor,
     *,
     reason: str = "",
     request_info: RequestInfo | None = None,
@@ -427,7 +428,7 @@ def _review_assignments(ctx: StepContext) -> None:
 AFTER_TRANSITION.append(_review_assignments)
 
 
-def _copy_latest_into_new_draft(article: Article, actor, *, opened_from: str) -> ArticleVersion:
+def _copy_latest_into_new_draft(article: Article, actor: Actor, *, opened_from: str) -> ArticleVersion:
     latest = article.versions.order_by("-number").first()
     now = timezone.now()
     draft = ArticleVersion.objects.create(
@@ -477,7 +478,9 @@ def _copy_latest_into_new_draft(article: Article, actor, *, opened_from: str) ->
     return draft
 
 
-def open_working_draft(article: Article, actor, *, request_info: RequestInfo | None = None) -> ArticleVersion:
+def open_working_draft(
+    article: Article, actor: Actor, *, request_info: RequestInfo | None = None
+) -> ArticleVersion:
     """The version an editor edits now, creating it if the latest one is frozen.
 
     After publication (or approval, or a withdrawal) this is the ``revise``
