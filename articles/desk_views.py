@@ -9,10 +9,7 @@ every ``DomainError`` becomes a message on the page with the error's 4xx status.
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, QuerySet
@@ -24,8 +21,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from articles.access import visible_articles
 from audit.chain import RequestInfo
+from core.access import desk_view
 from core.errors import ContentInvalid, DomainError, StaleEditError
-from core.roles import DRAFT_ARTICLE, MANAGE_ARTICLES
 from reviews.board import version_under_review
 from reviews.decisions import answer_comment
 from reviews.diff import WordOp, diff_versions, render_word_diff
@@ -51,20 +48,6 @@ from .markdown import Citations, render_markdown
 from .models import Article, ArticleState, ArticleVersion, Audience
 
 PAGE_SIZE = 25
-DESK_PERMISSIONS = (DRAFT_ARTICLE, MANAGE_ARTICLES)
-
-
-def desk_view(view):
-    """Logged in, and an editor or managing editor; anyone else gets 403."""
-
-    @login_required
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not any(request.user.has_perm(p) for p in DESK_PERMISSIONS):
-            raise PermissionDenied("The editorial desk is for editors and managing editors.")
-        return view(request, *args, **kwargs)
-
-    return wrapped
 
 
 def _info(request: HttpRequest) -> RequestInfo:

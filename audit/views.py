@@ -8,7 +8,6 @@ import csv
 import json
 from collections.abc import Iterator
 
-from django.contrib.auth.decorators import login_required, permission_required
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
@@ -16,6 +15,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from articles.models import Article
+from core.access import staff_view
 
 from .filters import AuditEventFilter
 from .models import AuditEvent
@@ -95,8 +95,7 @@ def _with_pickers(filterset: AuditEventFilter) -> AuditEventFilter:
     return filterset
 
 
-@login_required
-@permission_required(VIEW_AUDIT, raise_exception=True)
+@staff_view(VIEW_AUDIT)
 @require_GET
 def events(request: HttpRequest, slug: str | None = None) -> HttpResponse:
     article = None

@@ -20,7 +20,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import BooleanField, ExpressionWrapper, prefetch_related_objects
@@ -37,8 +37,8 @@ from articles.models import Article, ArticleState, ArticleVersion, Audience, Ref
 from articles.public import ReferenceFact
 from audit.chain import RequestInfo
 from config.pagination import KeysFirstPaginator
+from core.access import manager_view, reviewer_view
 from core.errors import DomainError, NotPermitted
-from core.roles import MANAGE_ARTICLES, REVIEW_ARTICLE
 
 from . import metrics
 from .assignments import (
@@ -106,19 +106,6 @@ HISTORY_PAGE_SIZE = 20
 
 
 # --- plumbing ------------------------------------------------------------------------------------
-
-
-def _staff_view(permission: str) -> Callable:
-    """Anonymous: to the login page. Signed in without ``permission``: 403, whatever the URL names."""
-
-    def decorate(view: Callable) -> Callable:
-        return login_required(permission_required(permission, raise_exception=True)(view))
-
-    return decorate
-
-
-manager_view = _staff_view(MANAGE_ARTICLES)
-reviewer_view = _staff_view(REVIEW_ARTICLE)
 
 
 def _info(request: HttpRequest) -> RequestInfo:
