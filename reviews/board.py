@@ -42,6 +42,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+import core.audit_actions as audit_actions
 from articles.errors import ContentInvalid, DomainError, NotPermitted
 from articles.models import Article, ArticleVersion
 from audit.chain import RequestInfo, record
@@ -359,7 +360,7 @@ def update_own_bio(user, bio: str, *, request_info: RequestInfo | None = None) -
         member.bio = bio
         member.save(update_fields=["bio"])
         record(
-            "board.bio_updated",
+            audit_actions.BOARD_BIO_UPDATED,
             actor=user,
             target=member,
             payload={"member_id": member.pk, "length": len(bio)},
@@ -423,7 +424,7 @@ def declare_standing_conflict(
             declared_on=timezone.localdate(),
         )
         record(
-            "board.conflict_declared",
+            audit_actions.BOARD_CONFLICT_DECLARED,
             actor=user,
             target=conflict,
             article=conflict.article,
@@ -461,7 +462,7 @@ def end_standing_conflict(
         conflict.ended_on = today
         conflict.save(update_fields=["ended_on"])
         record(
-            "board.conflict_ended",
+            audit_actions.BOARD_CONFLICT_ENDED,
             actor=user,
             target=conflict,
             payload={"member_id": member.pk, "conflict_id": conflict.pk, "ended_on": today.isoformat()},

@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+import core.audit_actions as audit_actions
 from articles.access import Role, roles_for
 from articles.content import compute_content_hash
 from articles.errors import ContentInvalid, DomainError, NotPermitted
@@ -247,7 +248,7 @@ def submit_review(
         )
         signed_fields = {k: v for k, v in signature.items() if k != "signer"}
         audit(
-            "review.signed" if signature else "review.submitted",
+            audit_actions.REVIEW_SIGNED if signature else audit_actions.REVIEW_SUBMITTED,
             a,
             user,
             before=AssignmentStatus.ACCEPTED,
@@ -282,7 +283,14 @@ def add_review_note(
         if not text:
             raise ContentInvalid("The note is empty.", fields={"text": ["Required."]})
         note = ReviewNote.objects.create(review_id=review.pk, author=user, text=text)
-        audit("review.note_added", a, user, request_info=request_info, review_id=review.pk, note_id=note.pk)
+        audit(
+            audit_actions.REVIEW_NOTE_ADDED,
+            a,
+            user,
+            request_info=request_info,
+            review_id=review.pk,
+            note_id=note.pk,
+        )
     return note
 
 
@@ -316,7 +324,7 @@ def answer_comment(
             comment=comment, status=status, reason=reason, responded_by=editor
         )
         audit(
-            "comment.answered",
+            audit_actions.COMMENT_ANSWERED,
             a,
             editor,
             request_info=request_info,
@@ -465,7 +473,7 @@ def schedule_publication(
                 "outcome": "",
             },
         )
-        _schedule_event("publication.scheduled", schedule, by, locked)
+        _schedule_event(audit_actions.PUBLICATION_SCHEDULED, schedule, by, locked)
     return schedule
 
 
@@ -482,7 +490,9 @@ def cancel_scheduled_publication(article: Article, by, *, reason: str = "") -> P
         if not (roles_for(by, locked) & {Role.EDITOR, Role.MANAGING_EDITOR}):
             raise NotPermitted("Only the article's editor or a managing editor can cancel its publication.")
         _finish(schedule, ScheduleStatus.CANCELLED, (reason or "").strip() or "Cancelled.")
-        _schedule_event("publication.schedule_cancelled", schedule, by, locked, reason=schedule.outcome)
+        _schedule_event(
+            audit_actions.PUBLICATION_SCHEDULE_CANCELLED, schedule, by, locked, reason=schedule.outcome
+        )
     return schedule
 
 
@@ -524,7 +534,11 @@ def publish_due(now: datetime.datetime | None = None) -> list[int]:
                     schedule, ScheduleStatus.CANCELLED, "The article is no longer approved for this version."
                 )
                 _schedule_event(
-                    "publication.schedule_cancelled", schedule, None, article, reason=schedule.outcome
+                    audit_actions.PUBLICATION_SCHEDULE_CANCELLED,
+                    schedule,
+                    None,
+                    article,
+                    reason=schedule.outcome,
                 )
                 continue
             try:
@@ -532,7 +546,7 @@ def publish_due(now: datetime.datetime | None = None) -> list[int]:
                     workflow.perform(article, workflow.Action.PUBLISH, None)
             except DomainError as exc:
                 _finish(schedule, ScheduleStatus.FAILED, exc.message)
-                _schedule_event("publication.failed", schedule, None, article, reason=exc.message)
+                _schedule_event(audit_actions.PUBLICATION_FAILED, schedule, None, article, reason=exc.message)
                 continue
             _finish(schedule, ScheduleStatus.PUBLISHED)
             published.append(article_id)

@@ -18,6 +18,7 @@ from dateutil.relativedelta import relativedelta
 from django.db import transaction
 from django.utils import timezone
 
+import core.audit_actions as audit_actions
 from articles.access import Role, roles_for
 from articles.content import check_version, compute_content_hash
 from articles.errors import ContentInvalid, DomainError, NotPermitted
@@ -114,6 +115,22 @@ TRANSITIONS: dict[str, Transition] = {
         ),
         _t(Action.DISCARD, {S.DRAFT}, None, {Role.EDITOR, Role.MANAGING_EDITOR}, "Discard the draft"),
     ]
+}
+
+# The audit action each transition writes, named by its declaration so that a search for
+# ARTICLE_PUBLISH finds this emitter beside the listeners (notifications, webhooks).
+AUDIT_ACTIONS: dict[str, str] = {
+    Action.SUBMIT: audit_actions.ARTICLE_SUBMIT,
+    Action.WITHDRAW: audit_actions.ARTICLE_WITHDRAW,
+    Action.START_REVIEW: audit_actions.ARTICLE_START_REVIEW,
+    Action.REQUEST_CHANGES: audit_actions.ARTICLE_REQUEST_CHANGES,
+    Action.APPROVE: audit_actions.ARTICLE_APPROVE,
+    Action.REJECT: audit_actions.ARTICLE_REJECT,
+    Action.RETURN: audit_actions.ARTICLE_RETURN,
+    Action.PUBLISH: audit_actions.ARTICLE_PUBLISH,
+    Action.ARCHIVE: audit_actions.ARTICLE_ARCHIVE,
+    Action.REVISE: audit_actions.ARTICLE_REVISE,
+    Action.DISCARD: audit_actions.ARTICLE_DISCARD,
 }
 
 
@@ -230,7 +247,7 @@ def perform(
         if version is not None:
             ctx.payload.setdefault("version", version.number)
         record(
-            f"article.{action}",
+            AUDIT_ACTIONS[action],
             actor=actor,
             target=locked,
             article=locked,
@@ -371,7 +388,7 @@ def _discard(ctx: StepContext) -> None:
     if version.number == 1:
         # Never submitted at all: the article goes, its audit events stay.
         record(
-            "article.discard",
+            audit_actions.ARTICLE_DISCARD,
             actor=ctx.actor,
             target=article,
             article=article,
@@ -496,7 +513,7 @@ def open_working_draft(article: Article, actor, *, request_info: RequestInfo | N
             raise NotPermitted("Only the article's editor or a managing editor can revise it.")
         draft = _copy_latest_into_new_draft(locked, actor, opened_from=locked.state)
         record(
-            "version.opened",
+            audit_actions.VERSION_OPENED,
             actor=actor,
             target=draft,
             article=locked,
