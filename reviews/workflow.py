@@ -16,6 +16,7 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 
 import core.audit_actions as audit_actions
@@ -396,7 +397,18 @@ def _discard(ctx: StepContext) -> None:
             state_after="deleted",
             payload={"version": 1, "title": article.title},
         )
-        article.delete()
+        try:
+            with transaction.atomic():
+                article.delete()
+        except ProtectedError as exc:
+            # Something that must be kept names the draft (a board member's standing conflict of
+            # interest with it, say): the draft stays, and can still be submitted.
+            kinds = sorted({str(type(o)._meta.verbose_name) for o in exc.protected_objects})
+            raise ContentInvalid(
+                "This draft cannot be discarded: it is named in records that are kept ("
+                + ", ".join(kinds)
+                + "). Edit it or submit it instead."
+            ) from None
         ctx.result.deleted = True
         ctx.result.state_after = "deleted"
         return
