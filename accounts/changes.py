@@ -29,6 +29,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
+import core.audit_actions as audit_actions
 from audit.chain import RequestInfo, record
 from audit.changes import Changes, field_changes, plain, refuse_unknown, set_changes, validated
 from core.errors import ContentInvalid
@@ -105,7 +106,7 @@ def create_account(
         changes[GROUPS] = [[], sorted(g.name for g in groups)]
         changes[USER_PERMISSIONS] = [[], sorted(_permission_labels(user_permissions) or [])]
         record(
-            "account.created",
+            audit_actions.ACCOUNT_CREATED,
             actor=by,
             target=user,
             payload={"username": user.get_username(), "changes": changes},
@@ -136,7 +137,7 @@ def update_account(
         if permissions is not None:
             user.user_permissions.set(permissions)
         record(
-            "account.updated",
+            audit_actions.ACCOUNT_UPDATED,
             actor=by,
             target=user,
             payload={"username": user.get_username(), "changes": changes},
@@ -165,7 +166,7 @@ def create_group(
             GROUP_PERMISSIONS: [[], sorted(_permission_labels(permissions) or [])],
         }
         record(
-            "group.created",
+            audit_actions.GROUP_CREATED,
             actor=by,
             target=group,
             payload={"name": group.name, "changes": changes},
@@ -196,7 +197,7 @@ def update_group(
         if permission_change is not None:
             group.permissions.set(permissions)
         record(
-            "group.updated",
+            audit_actions.GROUP_UPDATED,
             actor=by,
             target=group,
             payload={"name": group.name, "changes": changes},

@@ -7,6 +7,7 @@ from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+import core.audit_actions as audit_actions
 from accounts.roles import INTEGRATION_CLIENT
 from audit.chain import RequestInfo, record
 from config.admin import OneObjectFetchesLazily, SelectedRowsChecked
@@ -91,8 +92,8 @@ class ApiTokenAdmin(OneObjectFetchesLazily, SelectedRowsChecked, admin.ModelAdmi
             key = obj.set_new_key()
             obj.created_by = request.user
             obj.save()
-            record("api_token.created", actor=request.user, target=obj, payload=tokens.describe(obj),
-                   request_info=RequestInfo.from_request(request))  # fmt: skip
+            record(audit_actions.API_TOKEN_CREATED, actor=request.user, target=obj,
+                   payload=tokens.describe(obj), request_info=RequestInfo.from_request(request))  # fmt: skip
         messages.warning(
             request,
             f"The key of {obj.name!r} is {key} (copy it now: it is not stored and will not be shown again).",

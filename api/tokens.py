@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.db.models.signals import post_save, pre_save
 
+import core.audit_actions as audit_actions
 from audit.chain import RequestInfo, record
 from core.errors import NotPermitted
 from core.roles import MANAGE_ARTICLES
@@ -64,7 +65,7 @@ def _revoke_audited(token: ApiToken, *, reason: str, actor, request_info: Reques
         if not token.revoke():
             return False
         record(
-            "api_token.revoked",
+            audit_actions.API_TOKEN_REVOKED,
             actor=actor,
             target=token,
             payload={**describe(token), "reason": reason},

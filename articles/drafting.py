@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+import core.audit_actions as audit_actions
 from audit.chain import RequestInfo, record
 from core.actor import Actor, Person
 from core.errors import ContentInvalid, FrozenVersionError, NotPermitted, StaleEditError
@@ -252,7 +253,7 @@ def create_article(
         _write_parts(version, content)
         ArticleVersion.objects.filter(pk=version.pk).update(content_hash=compute_content_hash(version))
         record(
-            "article.created",
+            audit_actions.ARTICLE_CREATED,
             actor=owner,
             target=article,
             article=article,
@@ -315,7 +316,7 @@ def save_draft(
         article.save(update_fields=[*changed_article_fields, "updated_at"])
         after = _summary_of(version)
         record(
-            "draft.saved",
+            audit_actions.DRAFT_SAVED,
             actor=actor,
             target=version,
             article=article,

@@ -26,6 +26,7 @@ from typing import Any
 
 from django.db import transaction
 
+import core.audit_actions as audit_actions
 from audit.chain import RequestInfo, record
 from audit.changes import Changes, field_changes, refuse_unknown, validated
 from core.errors import ContentInvalid
@@ -52,7 +53,7 @@ def add_specialty(specialty: Specialty, *, by=None, request_info: RequestInfo | 
         specialty.save()
         changes = {name: [None, getattr(specialty, name)] for name in ("slug", *SPECIALTY_FIELDS)}
         record(
-            "specialty.created",
+            audit_actions.SPECIALTY_CREATED,
             actor=by,
             target=specialty,
             payload={"specialty_id": specialty.pk, "changes": changes},
@@ -74,7 +75,7 @@ def update_specialty(
         validated(specialty, exclude=_only(specialty, changes))
         specialty.save(update_fields=list(changes))
         record(
-            "specialty.updated",
+            audit_actions.SPECIALTY_UPDATED,
             actor=by,
             target=specialty,
             payload={"specialty_id": specialty.pk, "slug": specialty.slug, "changes": changes},
@@ -104,7 +105,7 @@ def update_article_settings(
         validated(article, exclude=_only(article, changes))
         article.save(update_fields=[*changes, "updated_at"])
         record(
-            "article.settings_changed",
+            audit_actions.ARTICLE_SETTINGS_CHANGED,
             actor=by,
             target=article,
             article=article,

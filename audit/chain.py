@@ -14,6 +14,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.ipv6 import clean_ipv6_address
 
+import core.audit_actions as audit_actions
 from accounts.client_address import client_address
 
 from .models import AuditChainHead, AuditEvent
@@ -109,7 +110,11 @@ def record(
 
     The chain head row stays locked until that transaction ends, so concurrent
     writers line up and each event links to the one committed before it.
+
+    ``action`` must be declared in ``core.audit_actions`` (``ValueError`` otherwise): a
+    misspelt name would otherwise start a new action that no listener hears.
     """
+    audit_actions.require_declared(action)
     info = request_info or RequestInfo()
     if target is not None:
         target_type = target_type or target._meta.model_name

@@ -9,6 +9,8 @@ the model and its queryset refuse them too.
 from django.conf import settings
 from django.db import models
 
+import core.audit_actions as audit_actions
+
 
 class AuditTrailIsAppendOnly(Exception):
     """Raised by any attempt to change or remove an audit event."""
@@ -83,6 +85,18 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action} by {self.actor_label} on {self.target_type}:{self.target_id}"
+
+    @property
+    def description(self) -> str:
+        """The sentence the audit pages show for this event, from its action's declaration."""
+        return audit_actions.describe(
+            self.action,
+            actor=self.actor_label,
+            target=f"{self.target_type} #{self.target_id}" if self.target_type else "",
+            state_before=self.state_before,
+            state_after=self.state_after,
+            payload=self.payload if isinstance(self.payload, dict) else None,
+        )
 
     def save(self, *args, **kwargs):
         if not self._state.adding:

@@ -56,6 +56,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+import core.audit_actions as audit_actions
 from accounts.roles import EDITOR, MANAGING_EDITOR, REVIEWER, ensure_role_groups
 from articles.content import compute_content_hash
 from articles.models import (
@@ -82,7 +83,7 @@ from reviews.models import (
     Review,
     ReviewAssignment,
 )
-from reviews.workflow import next_review_date
+from reviews.workflow import AUDIT_ACTIONS, next_review_date
 
 S = ArticleState
 UTC = dt.UTC
@@ -358,9 +359,9 @@ class _T(float):
 
 # The payload keys holding such times, by action (placed when the history is).
 TIMED_PAYLOAD_KEYS: dict[str, tuple[str, ...]] = {
-    "assignment.invited": ("respond_by",),
-    "assignment.accepted": ("due_at",),
-    "review.signed": ("signed_at",),
+    audit_actions.ASSIGNMENT_INVITED: ("respond_by",),
+    audit_actions.ASSIGNMENT_ACCEPTED: ("due_at",),
+    audit_actions.REVIEW_SIGNED: ("signed_at",),
 }
 
 
@@ -1168,7 +1169,7 @@ class _ArticlePlan:
     def transition(self, actor: _Person | None, action: str, after: str, payload: dict) -> None:
         before = self.cur_state
         self.cur_state = after
-        self.event(actor, f"article.{action}", "article", self.id, before, after, payload)
+        self.event(actor, AUDIT_ACTIONS[action], "article", self.id, before, after, payload)
 
     # -- content --
 
@@ -1306,7 +1307,7 @@ class _ArticlePlan:
         if number == 1:
             self.event(
                 owner,
-                "article.created",
+                audit_actions.ARTICLE_CREATED,
                 "article",
                 self.id,
                 "",
@@ -1319,7 +1320,7 @@ class _ArticlePlan:
             opened_from = S.CHANGES_REQUESTED
             self.event(
                 owner,
-                "version.opened",
+                audit_actions.VERSION_OPENED,
                 "articleversion",
                 vid,
                 self.cur_state,
@@ -1336,7 +1337,7 @@ class _ArticlePlan:
             revision += 1
             self.event(
                 owner,
-                "draft.saved",
+                audit_actions.DRAFT_SAVED,
                 "articleversion",
                 vid,
                 self.cur_state,
@@ -1452,7 +1453,7 @@ class _ArticlePlan:
             row.append(base)  # kept alongside, dropped before writing
             self.event(
                 self.managing,
-                "assignment.invited",
+                audit_actions.ASSIGNMENT_INVITED,
                 "reviewassignment",
                 aid,
                 "",
@@ -1474,7 +1475,7 @@ class _ArticlePlan:
             row[6], row[9], row[10] = AssignmentStatus.ACCEPTED, accepted, accepted + 7 * DAY
             self.event(
                 person,
-                "assignment.accepted",
+                audit_actions.ASSIGNMENT_ACCEPTED,
                 "reviewassignment",
                 row[0],
                 AssignmentStatus.INVITED,
@@ -1486,7 +1487,7 @@ class _ArticlePlan:
             row[12], row[13] = self.step(0.0005, 0.01), ConflictCategory.NONE
             self.event(
                 person,
-                "assignment.conflict_declared",
+                audit_actions.ASSIGNMENT_CONFLICT_DECLARED,
                 "reviewassignment",
                 row[0],
                 AssignmentStatus.ACCEPTED,
@@ -1509,7 +1510,7 @@ class _ArticlePlan:
             # Written by the step that closed the round's last assignment: the last reviewer's.
             self.event(
                 rows[-1][1],
-                "review.round_complete",
+                audit_actions.REVIEW_ROUND_COMPLETE,
                 "articleversion",
                 vid,
                 self.cur_state,
@@ -1586,7 +1587,7 @@ class _ArticlePlan:
             self.last_reviewed = submitted
         self.event(
             person,
-            "review.signed" if approve else "review.submitted",
+            audit_actions.REVIEW_SIGNED if approve else audit_actions.REVIEW_SUBMITTED,
             "reviewassignment",
             row[0],
             AssignmentStatus.ACCEPTED,
@@ -1666,8 +1667,19 @@ class _ArticlePlan:
         keep = next((i for i, e in enumerate(events) if e[0] >= s.audit_from_us), len(events))
         before = events[:keep]
         state = next((e[8] for e in reversed(before) if e[4] == "article"), S.DRAFT)
-        opened = sum(1 for e in before if e[3] in ("article.created", "article.revise", "version.opened"))
+        opening = (audit_actions.ARTICLE_CREATED, audit_actions.ARTICLE_REVISE, audit_actions.VERSION_OPENED)
+        opened = sum(1 for e in before if e[3] in opening)
         payload = {"source": "legacy CMS", "state": state, "versions": opened, "earlier_events": len(before)}
         moment = s.go_live_us + (self.index % 100_000) * 1000  # the migration took a couple of minutes
-        imported = [moment, None, "system", "article.imported", "article", str(self.id), self.id, "", state]
+        imported = [
+            moment,
+            None,
+            "system",
+            audit_actions.ARTICLE_IMPORTED,
+            "article",
+            str(self.id),
+            self.id,
+            "",
+            state,
+        ]
         return [[*imported, payload, None, ""], *events[keep:]]

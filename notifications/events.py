@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+import core.audit_actions as audit_actions
 from articles.models import Article, ArticleVersion
 from audit.models import AuditEvent
 
@@ -78,7 +79,7 @@ def _article_payload(article: Article, event: AuditEvent) -> dict:
 # --- article transitions --------------------------------------------------------
 
 
-@handles("article.submit")
+@handles(audit_actions.ARTICLE_SUBMIT)
 def _submitted(event: AuditEvent) -> list[Notice]:
     article, number = event.article, event.payload.get("version")
     url = links.article_url(article)
@@ -126,13 +127,13 @@ def _changes_requested_key(article: Article, version, user) -> str:
     return f"changes-requested:{article.pk}:v{version}:{user.pk}"
 
 
-@handles("article.request_changes", "article.return")
+@handles(audit_actions.ARTICLE_REQUEST_CHANGES, audit_actions.ARTICLE_RETURN)
 def _changes_requested(event: AuditEvent) -> list[Notice]:
     article, number = event.article, event.payload.get("version")
     reason = event.payload.get("reason", "")
     who = (
         "The managing editor returned it"
-        if event.action == "article.return"
+        if event.action == audit_actions.ARTICLE_RETURN
         else "The reviewers asked for changes"
     )
     body = f"{who}: version {number} of “{article.title}” needs a revision." + (
@@ -153,7 +154,7 @@ def _changes_requested(event: AuditEvent) -> list[Notice]:
     ]
 
 
-@handles("article.reject")
+@handles(audit_actions.ARTICLE_REJECT)
 def _rejected(event: AuditEvent) -> list[Notice]:
     article = event.article
     reason = event.payload.get("reason", "")
@@ -171,7 +172,7 @@ def _rejected(event: AuditEvent) -> list[Notice]:
     ]
 
 
-@handles("article.approve")
+@handles(audit_actions.ARTICLE_APPROVE)
 def _approved(event: AuditEvent) -> list[Notice]:
     article, number = event.article, event.payload.get("version")
     message = Message(
@@ -185,7 +186,7 @@ def _approved(event: AuditEvent) -> list[Notice]:
     return [Notice(person, message) for person in _unique(people)]
 
 
-@handles("article.publish")
+@handles(audit_actions.ARTICLE_PUBLISH)
 def _published(event: AuditEvent) -> list[Notice]:
     article, number = event.article, event.payload.get("version")
     url = links.article_url(article)
@@ -219,7 +220,7 @@ def _published(event: AuditEvent) -> list[Notice]:
     return notices
 
 
-@handles("article.rereview_flagged")
+@handles(audit_actions.ARTICLE_REREVIEW_FLAGGED)
 def _rereview_flagged(event: AuditEvent) -> list[Notice]:
     article = event.article
     reason = event.payload.get("reason", "")
@@ -302,7 +303,7 @@ def _assignment_notice(
     return handler
 
 
-@handles("assignment.invited")
+@handles(audit_actions.ASSIGNMENT_INVITED)
 def _invited(event: AuditEvent) -> list[Notice]:
     a = _assignment(event)
     if a is None:
@@ -339,13 +340,13 @@ def _invited(event: AuditEvent) -> list[Notice]:
     ]
 
 
-HANDLERS["assignment.accepted"] = _assignment_notice(
+HANDLERS[audit_actions.ASSIGNMENT_ACCEPTED] = _assignment_notice(
     "assigned_by",
     Kind.ASSIGNMENT_ACCEPTED,
     "{reviewer} accepted: {title}",
     lambda a, e: f"{a.reviewer.display_name} accepted to review “{a.article.title}”; due {when(a.due_at)}.",
 )
-HANDLERS["assignment.declined"] = _assignment_notice(
+HANDLERS[audit_actions.ASSIGNMENT_DECLINED] = _assignment_notice(
     "assigned_by",
     Kind.ASSIGNMENT_DECLINED,
     "{reviewer} declined: {title}",
@@ -356,7 +357,7 @@ HANDLERS["assignment.declined"] = _assignment_notice(
         + "\n\nPlease invite someone else."
     ),
 )
-HANDLERS["assignment.expired"] = _assignment_notice(
+HANDLERS[audit_actions.ASSIGNMENT_EXPIRED] = _assignment_notice(
     "assigned_by",
     Kind.ASSIGNMENT_EXPIRED,
     "No answer from {reviewer}: {title}",
@@ -365,7 +366,7 @@ HANDLERS["assignment.expired"] = _assignment_notice(
         f"by {when(a.respond_by)}. Please invite someone else."
     ),
 )
-HANDLERS["assignment.cancelled"] = _assignment_notice(
+HANDLERS[audit_actions.ASSIGNMENT_CANCELLED] = _assignment_notice(
     "reviewer",
     Kind.ASSIGNMENT_CANCELLED,
     "Review cancelled: {title}",
@@ -374,7 +375,7 @@ HANDLERS["assignment.cancelled"] = _assignment_notice(
         + (f"\n\nReason: {a.cancel_reason}" if a.cancel_reason else "")
     ),
 )
-HANDLERS["assignment.extension_requested"] = _assignment_notice(
+HANDLERS[audit_actions.ASSIGNMENT_EXTENSION_REQUESTED] = _assignment_notice(
     "assigned_by",
     Kind.EXTENSION_REQUESTED,
     "{reviewer} asks for more time: {title}",
@@ -384,19 +385,19 @@ HANDLERS["assignment.extension_requested"] = _assignment_notice(
         + (f"\n\nReason: {a.extension_reason}" if a.extension_reason else "")
     ),
 )
-HANDLERS["assignment.extension_granted"] = _assignment_notice(
+HANDLERS[audit_actions.ASSIGNMENT_EXTENSION_GRANTED] = _assignment_notice(
     "reviewer",
     Kind.EXTENSION_DECIDED,
     "Extension granted: {title}",
     lambda a, e: f"Your review of “{a.article.title}” is now due {when(a.due_at)}.",
 )
-HANDLERS["assignment.extension_refused"] = _assignment_notice(
+HANDLERS[audit_actions.ASSIGNMENT_EXTENSION_REFUSED] = _assignment_notice(
     "reviewer",
     Kind.EXTENSION_DECIDED,
     "Extension refused: {title}",
     lambda a, e: f"Your review of “{a.article.title}” is still due {when(a.due_at)}.",
 )
-HANDLERS["assignment.conflict_declared"] = _assignment_notice(
+HANDLERS[audit_actions.ASSIGNMENT_CONFLICT_DECLARED] = _assignment_notice(
     "assigned_by",
     Kind.CONFLICT_DECLARED,
     "{reviewer} declared a conflict: {title}",
@@ -408,7 +409,7 @@ HANDLERS["assignment.conflict_declared"] = _assignment_notice(
     # Declaring "no conflict" is the normal first step of every review: nothing to tell.
     only_if=lambda e: e.payload.get("category") not in (None, "", "none"),
 )
-HANDLERS["assignment.conflict_overridden"] = _assignment_notice(
+HANDLERS[audit_actions.ASSIGNMENT_CONFLICT_OVERRIDDEN] = _assignment_notice(
     "reviewer",
     Kind.CONFLICT_OVERRIDDEN,
     "You may go on reviewing: {title}",
@@ -419,7 +420,7 @@ HANDLERS["assignment.conflict_overridden"] = _assignment_notice(
 )
 
 
-@handles("review.submitted", "review.signed")
+@handles(audit_actions.REVIEW_SUBMITTED, audit_actions.REVIEW_SIGNED)
 def _review_submitted(event: AuditEvent) -> list[Notice]:
     a = _assignment(event)
     if a is None:
@@ -471,7 +472,7 @@ def _review_submitted(event: AuditEvent) -> list[Notice]:
     return notices
 
 
-@handles("review.round_complete")
+@handles(audit_actions.REVIEW_ROUND_COMPLETE)
 def _round_complete(event: AuditEvent) -> list[Notice]:
     article = event.article
     if article is None:
@@ -493,12 +494,14 @@ def _round_complete(event: AuditEvent) -> list[Notice]:
     return [Notice(me, message) for me in editors]
 
 
-@handles("publication.failed", "publication.schedule_cancelled")
+@handles(audit_actions.PUBLICATION_FAILED, audit_actions.PUBLICATION_SCHEDULE_CANCELLED)
 def _publication_stopped(event: AuditEvent) -> list[Notice]:
     article = event.article
-    if article is None or (event.action == "publication.schedule_cancelled" and event.actor_id is not None):
+    if article is None or (
+        event.action == audit_actions.PUBLICATION_SCHEDULE_CANCELLED and event.actor_id is not None
+    ):
         return []  # someone cancelling by hand knows already
-    what = "failed" if event.action == "publication.failed" else "was cancelled"
+    what = "failed" if event.action == audit_actions.PUBLICATION_FAILED else "was cancelled"
     message = Message(
         Kind.SCHEDULED_PUBLICATION_STOPPED,
         f"Scheduled publication {what}: {article.title}",
@@ -514,7 +517,7 @@ def _publication_stopped(event: AuditEvent) -> list[Notice]:
     return [Notice(p, message) for p in _unique(people)]
 
 
-@handles("comment.answered")
+@handles(audit_actions.COMMENT_ANSWERED)
 def _comment_answered(event: AuditEvent) -> list[Notice]:
     article = event.article
     reviewer_id = event.payload.get("reviewer_user_id")

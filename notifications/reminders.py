@@ -25,6 +25,7 @@ from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
+import core.audit_actions as audit_actions
 from articles.models import Article, ArticleState
 from audit.models import AuditEvent
 
@@ -36,7 +37,7 @@ from .recipients import managing_editors_for
 
 # An assignment's article must still be in review for its reminders to make sense.
 ARTICLE_IN_REVIEW = (ArticleState.SUBMITTED, ArticleState.UNDER_REVIEW)
-CHANGES_REQUEST_ACTIONS = ("article.request_changes", "article.return")
+CHANGES_REQUEST_ACTIONS = (audit_actions.ARTICLE_REQUEST_CHANGES, audit_actions.ARTICLE_RETURN)
 
 
 def rule_problems(rule: ReminderRule) -> dict[str, list[str]]:

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+import core.audit_actions as audit_actions
 from articles.models import Article, ArticleState, Reference
 from audit.chain import RequestInfo, record
 from core.errors import ContentInvalid, NotPermitted
@@ -129,7 +130,7 @@ def flag_rereview_for_reference(
             )
             # The editor is told by the notification listener, like every other event.
             record(
-                "article.rereview_flagged",
+                audit_actions.ARTICLE_REREVIEW_FLAGGED,
                 actor=by,
                 target=flag,
                 article=article,

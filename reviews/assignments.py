@@ -72,6 +72,7 @@ from django.db import transaction
 from django.db.models import Max, OuterRef, Subquery
 from django.utils import timezone
 
+import core.audit_actions as audit_actions
 from articles.access import roles_for
 from articles.models import Article, ArticleState, ArticleVersion
 from audit.chain import RequestInfo, record
@@ -284,7 +285,7 @@ def announce_if_round_complete(article: Article, version: ArticleVersion, actor:
         return False
     article.refresh_from_db(fields=["state"])
     record(
-        "review.round_complete",
+        audit_actions.REVIEW_ROUND_COMPLETE,
         actor=actor,
         target=version,
         article=article,
@@ -436,7 +437,7 @@ def _invite(
             due_at=due_at,
         )
         audit(
-            "assignment.invited",
+            audit_actions.ASSIGNMENT_INVITED,
             assignment,
             assigned_by,
             before="",
@@ -485,7 +486,7 @@ def accept_assignment(
         a.due_at = a.due_at or now + _days("REVIEW_DAYS", 7)
         a.save(update_fields=["status", "accepted_at", "due_at"])
         audit(
-            "assignment.accepted",
+            audit_actions.ASSIGNMENT_ACCEPTED,
             a,
             user,
             before=AssignmentStatus.INVITED,
@@ -517,7 +518,7 @@ def decline_assignment(
         a.suggested_alternative = (suggested_alternative or "").strip()
         a.save(update_fields=["status", "declined_at", "decline_reason", "suggested_alternative"])
         audit(
-            "assignment.declined",
+            audit_actions.ASSIGNMENT_DECLINED,
             a,
             user,
             before=before,
@@ -548,7 +549,13 @@ def expire_overdue_invitations(now: datetime.datetime | None = None) -> int:
             a.status = AssignmentStatus.EXPIRED
             a.expired_at = now
             a.save(update_fields=["status", "expired_at"])
-            audit("assignment.expired", a, None, before=AssignmentStatus.INVITED, respond_by=a.respond_by)
+            audit(
+                audit_actions.ASSIGNMENT_EXPIRED,
+                a,
+                None,
+                before=AssignmentStatus.INVITED,
+                respond_by=a.respond_by,
+            )
             announce_if_round_complete(article, a.version, None)
             approve_if_quorum_stands(article, a.version)
             expired += 1
@@ -595,7 +602,7 @@ def request_extension(
             ]
         )
         audit(
-            "assignment.extension_requested",
+            audit_actions.ASSIGNMENT_EXTENSION_REQUESTED,
             a,
             user,
             request_info=request_info,
@@ -628,7 +635,9 @@ def decide_extension(
         a.extension_decided_at = timezone.now()
         a.save(update_fields=["extension_status", "due_at", "extension_decided_by", "extension_decided_at"])
         audit(
-            "assignment.extension_granted" if grant else "assignment.extension_refused",
+            audit_actions.ASSIGNMENT_EXTENSION_GRANTED
+            if grant
+            else audit_actions.ASSIGNMENT_EXTENSION_REFUSED,
             a,
             by,
             request_info=request_info,
@@ -664,7 +673,7 @@ def _cancel(a: ReviewAssignment, actor: Actor, reason: str, *, automatic: bool, 
     a.cancel_reason = reason
     a.save(update_fields=["status", "cancelled_at", "cancel_reason"])
     audit(
-        "assignment.cancelled",
+        audit_actions.ASSIGNMENT_CANCELLED,
         a,
         actor,
         before=before,
@@ -718,7 +727,7 @@ def declare_conflict(
         a.conflict_details = details
         a.save(update_fields=["conflict_declared_at", "conflict_category", "conflict_details"])
         audit(
-            "assignment.conflict_declared",
+            audit_actions.ASSIGNMENT_CONFLICT_DECLARED,
             a,
             user,
             request_info=request_info,
@@ -747,7 +756,7 @@ def override_conflict(
         a.conflict_override_at = timezone.now()
         a.save(update_fields=["conflict_override_by", "conflict_override_reason", "conflict_override_at"])
         audit(
-            "assignment.conflict_overridden",
+            audit_actions.ASSIGNMENT_CONFLICT_OVERRIDDEN,
             a,
             by,
             request_info=request_info,

@@ -42,6 +42,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+import core.audit_actions as audit_actions
 from articles.models import Article, ArticleVersion
 from audit.chain import RequestInfo, record
 from core.errors import ContentInvalid, DomainError, NotPermitted
@@ -242,6 +243,17 @@ def ineligibility_reasons(member: BoardMember, article: Article) -> list[Reason]
     )
 
 
+# What still stops an assigned member when they submit: someone who became conflicted, inactive
+# or a writer of the article after being assigned counts no more than someone never assigned.
+# (Capacity and "already assigned" are about taking an assignment on, not about reviewing.)
+REVIEW_TIME_REASONS = frozenset({"inactive", "not_reviewer", "conflict", "own_work"})
+
+
+def review_time_refusals(member: BoardMember, article: Article) -> list[Reason]:
+    """Why ``member``, though assigned, may not review ``article`` now (empty: they may)."""
+    return [r for r in ineligibility_reasons(member, article) if r.code in REVIEW_TIME_REASONS]
+
+
 def check_eligible(member: BoardMember, article: Article) -> None:
     """Raise :class:`ReviewerNotEligible` with every reason, if there is any."""
     reasons = ineligibility_reasons(member, article)
@@ -348,7 +360,7 @@ def update_own_bio(user, bio: str, *, request_info: RequestInfo | None = None) -
         member.bio = bio
         member.save(update_fields=["bio"])
         record(
-            "board.bio_updated",
+            audit_actions.BOARD_BIO_UPDATED,
             actor=user,
             target=member,
             payload={"member_id": member.pk, "length": len(bio)},
@@ -412,7 +424,7 @@ def declare_standing_conflict(
             declared_on=timezone.localdate(),
         )
         record(
-            "board.conflict_declared",
+            audit_actions.BOARD_CONFLICT_DECLARED,
             actor=user,
             target=conflict,
             article=conflict.article,
@@ -450,7 +462,7 @@ def end_standing_conflict(
         conflict.ended_on = today
         conflict.save(update_fields=["ended_on"])
         record(
-            "board.conflict_ended",
+            audit_actions.BOARD_CONFLICT_ENDED,
             actor=user,
             target=conflict,
             payload={"member_id": member.pk, "conflict_id": conflict.pk, "ended_on": today.isoformat()},

@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+import core.audit_actions as audit_actions
 from articles.access import roles_for
 from articles.content import compute_content_hash
 from articles.models import Article, ArticleState, ArticleVersion
@@ -38,7 +39,7 @@ from .assignments import (
     quorum_reached,
     require_own,
 )
-from .board import version_under_review
+from .board import review_time_refusals, version_under_review
 from .models import (
     CHECKLIST_ITEMS,
     AssignmentStatus,
@@ -201,6 +202,13 @@ def submit_review(
             )
         if not a.reviewer.is_active:
             raise ReviewRefused("Your board membership is inactive; you cannot submit reviews.")
+        refusals = review_time_refusals(a.reviewer, article)
+        if refusals:
+            # Eligibility is checked again here, not only when assigning: a standing conflict
+            # declared since (or a version written since) must stop the review.
+            raise ReviewRefused(
+                "You cannot review this article now: " + " ".join(r.message for r in refusals)
+            )
         if decision not in Decision.values:
             raise ContentInvalid(
                 f"Unknown decision {decision!r}; use one of: {', '.join(Decision.values)}.",
@@ -242,7 +250,7 @@ def submit_review(
         )
         signed_fields = {k: v for k, v in signature.items() if k != "signer"}
         audit(
-            "review.signed" if signature else "review.submitted",
+            audit_actions.REVIEW_SIGNED if signature else audit_actions.REVIEW_SUBMITTED,
             a,
             user,
             before=AssignmentStatus.ACCEPTED,
@@ -277,7 +285,14 @@ def add_review_note(
         if not text:
             raise ContentInvalid("The note is empty.", fields={"text": ["Required."]})
         note = ReviewNote.objects.create(review_id=review.pk, author=user, text=text)
-        audit("review.note_added", a, user, request_info=request_info, review_id=review.pk, note_id=note.pk)
+        audit(
+            audit_actions.REVIEW_NOTE_ADDED,
+            a,
+            user,
+            request_info=request_info,
+            review_id=review.pk,
+            note_id=note.pk,
+        )
     return note
 
 
@@ -311,7 +326,7 @@ def answer_comment(
             comment=comment, status=status, reason=reason, responded_by=editor
         )
         audit(
-            "comment.answered",
+            audit_actions.COMMENT_ANSWERED,
             a,
             editor,
             request_info=request_info,
@@ -462,7 +477,7 @@ def schedule_publication(
                 "outcome": "",
             },
         )
-        _schedule_event("publication.scheduled", schedule, by, locked)
+        _schedule_event(audit_actions.PUBLICATION_SCHEDULED, schedule, by, locked)
     return schedule
 
 
@@ -479,7 +494,9 @@ def cancel_scheduled_publication(article: Article, by: Actor, *, reason: str = "
         if not (roles_for(by, locked) & EDITING_ROLES):
             raise NotPermitted("Only the article's editor or a managing editor can cancel its publication.")
         _finish(schedule, ScheduleStatus.CANCELLED, (reason or "").strip() or "Cancelled.")
-        _schedule_event("publication.schedule_cancelled", schedule, by, locked, reason=schedule.outcome)
+        _schedule_event(
+            audit_actions.PUBLICATION_SCHEDULE_CANCELLED, schedule, by, locked, reason=schedule.outcome
+        )
     return schedule
 
 
@@ -521,7 +538,11 @@ def publish_due(now: datetime.datetime | None = None) -> list[int]:
                     schedule, ScheduleStatus.CANCELLED, "The article is no longer approved for this version."
                 )
                 _schedule_event(
-                    "publication.schedule_cancelled", schedule, None, article, reason=schedule.outcome
+                    audit_actions.PUBLICATION_SCHEDULE_CANCELLED,
+                    schedule,
+                    None,
+                    article,
+                    reason=schedule.outcome,
                 )
                 continue
             try:
@@ -529,7 +550,7 @@ def publish_due(now: datetime.datetime | None = None) -> list[int]:
                     workflow.perform(article, workflow.Action.PUBLISH, None)
             except DomainError as exc:
                 _finish(schedule, ScheduleStatus.FAILED, exc.message)
-                _schedule_event("publication.failed", schedule, None, article, reason=exc.message)
+                _schedule_event(audit_actions.PUBLICATION_FAILED, schedule, None, article, reason=exc.message)
                 continue
             _finish(schedule, ScheduleStatus.PUBLISHED)
             published.append(article_id)

@@ -49,6 +49,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+import core.audit_actions as audit_actions
 from articles.models import Specialty
 from audit.chain import RequestInfo, record
 from audit.changes import Changes, field_changes, plain, refuse_unknown, set_changes, validated
@@ -108,7 +109,7 @@ def add_board_member(
         }
         changes[SPECIALTIES] = [[], sorted(_slug(s) for s in specialties)]
         record(
-            "board.member_added",
+            audit_actions.BOARD_MEMBER_ADDED,
             actor=by,
             target=member,
             payload=_member_payload(member, changes=changes),
@@ -157,7 +158,7 @@ def update_board_member(
         if new_specialties is not None and specialty_change is not None:
             member.specialties.set(new_specialties)
         record(
-            "board.member_updated",
+            audit_actions.BOARD_MEMBER_UPDATED,
             actor=by,
             target=member,
             payload=_member_payload(member, changes=changes),
@@ -196,7 +197,7 @@ def verify_credentials(
             member.credentials_verified_at = now
             member.save(update_fields=["credentials_verified_by", "credentials_verified_at"])
             record(
-                "board.credentials_verified",
+                audit_actions.BOARD_CREDENTIALS_VERIFIED,
                 actor=by,
                 target=member,
                 payload=_member_payload(
@@ -249,7 +250,7 @@ def record_conflict(
         validated(conflict)
         conflict.save()
         record(
-            "board.conflict_declared",
+            audit_actions.BOARD_CONFLICT_DECLARED,
             actor=by,
             target=conflict,
             article=conflict.article if kind == ConflictKind.ARTICLE else None,
@@ -303,7 +304,7 @@ def change_conflict(
         if ended_only:
             payload["ended_on"] = plain(conflict.ended_on)
         record(
-            "board.conflict_ended" if ended_only else "board.conflict_changed",
+            audit_actions.BOARD_CONFLICT_ENDED if ended_only else audit_actions.BOARD_CONFLICT_CHANGED,
             actor=by,
             target=conflict,
             payload=payload,

@@ -16,8 +16,10 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 
+import core.audit_actions as audit_actions
 from articles.access import roles_for
 from articles.content import check_version, compute_content_hash
 from articles.models import Article, ArticleState, ArticleVersion, Reference, Section
@@ -116,6 +118,22 @@ TRANSITIONS: dict[str, Transition] = {
         ),
         _t(Action.DISCARD, {S.DRAFT}, None, EDITING_ROLES, "Discard the draft"),
     ]
+}
+
+# The audit action each transition writes, named by its declaration so that a search for
+# ARTICLE_PUBLISH finds this emitter beside the listeners (notifications, webhooks).
+AUDIT_ACTIONS: dict[str, str] = {
+    Action.SUBMIT: audit_actions.ARTICLE_SUBMIT,
+    Action.WITHDRAW: audit_actions.ARTICLE_WITHDRAW,
+    Action.START_REVIEW: audit_actions.ARTICLE_START_REVIEW,
+    Action.REQUEST_CHANGES: audit_actions.ARTICLE_REQUEST_CHANGES,
+    Action.APPROVE: audit_actions.ARTICLE_APPROVE,
+    Action.REJECT: audit_actions.ARTICLE_REJECT,
+    Action.RETURN: audit_actions.ARTICLE_RETURN,
+    Action.PUBLISH: audit_actions.ARTICLE_PUBLISH,
+    Action.ARCHIVE: audit_actions.ARTICLE_ARCHIVE,
+    Action.REVISE: audit_actions.ARTICLE_REVISE,
+    Action.DISCARD: audit_actions.ARTICLE_DISCARD,
 }
 
 
@@ -232,7 +250,7 @@ def perform(
         if version is not None:
             ctx.payload.setdefault("version", version.number)
         record(
-            f"article.{action}",
+            AUDIT_ACTIONS[action],
             actor=actor,
             target=locked,
             article=locked,
@@ -373,7 +391,7 @@ def _discard(ctx: StepContext) -> None:
     if version.number == 1:
         # Never submitted at all: the article goes, its audit events stay.
         record(
-            "article.discard",
+            audit_actions.ARTICLE_DISCARD,
             actor=ctx.actor,
             target=article,
             article=article,
@@ -381,7 +399,18 @@ def _discard(ctx: StepContext) -> None:
             state_after="deleted",
             payload={"version": 1, "title": article.title},
         )
-        article.delete()
+        try:
+            with transaction.atomic():
+                article.delete()
+        except ProtectedError as exc:
+            # Something that must be kept names the draft (a board member's standing conflict of
+            # interest with it, say): the draft stays, and can still be submitted.
+            kinds = sorted({str(type(o)._meta.verbose_name) for o in exc.protected_objects})
+            raise ContentInvalid(
+                "This draft cannot be discarded: it is named in records that are kept ("
+                + ", ".join(kinds)
+                + "). Edit it or submit it instead."
+            ) from None
         ctx.result.deleted = True
         ctx.result.state_after = "deleted"
         return
@@ -500,7 +529,7 @@ def open_working_draft(
             raise NotPermitted("Only the article's editor or a managing editor can revise it.")
         draft = _copy_latest_into_new_draft(locked, actor, opened_from=locked.state)
         record(
-            "version.opened",
+            audit_actions.VERSION_OPENED,
             actor=actor,
             target=draft,
             article=locked,

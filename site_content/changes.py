@@ -15,6 +15,7 @@ import hashlib
 
 from django.db import transaction
 
+import core.audit_actions as audit_actions
 from audit.chain import RequestInfo, record
 from audit.changes import validated
 from core.errors import ContentInvalid
@@ -33,7 +34,7 @@ def add_policy_edition(
         validated(edition)
         edition.save()
         record(
-            "site.policy_edition_added",
+            audit_actions.SITE_POLICY_EDITION_ADDED,
             actor=by,
             target=edition,
             payload={

@@ -20,6 +20,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+import core.audit_actions as audit_actions
 from accounts.roles import INTEGRATION_CLIENT
 from audit.chain import RequestInfo, record
 from core.errors import ContentInvalid, DomainError, NotPermitted
@@ -138,7 +139,7 @@ def register(
     with transaction.atomic():
         endpoint.save()
         record(
-            "webhook.created",
+            audit_actions.WEBHOOK_CREATED,
             actor=by,
             target=endpoint,
             payload=_describe(endpoint),
@@ -165,7 +166,7 @@ def update(endpoint: Endpoint, *, by, request_info: RequestInfo | None = None, *
     with transaction.atomic():
         endpoint.save()
         record(
-            "webhook.changed",
+            audit_actions.WEBHOOK_CHANGED,
             actor=by,
             target=endpoint,
             payload=_describe(endpoint),
@@ -182,7 +183,7 @@ def delete(endpoint: Endpoint, *, by, request_info: RequestInfo | None = None) -
             webhook__endpoint=endpoint, status__in=[DeliveryStatus.PENDING, DeliveryStatus.FAILED]
         ).update(status=DeliveryStatus.SKIPPED, last_error="The endpoint was deleted.")
         record(
-            "webhook.deleted",
+            audit_actions.WEBHOOK_DELETED,
             actor=by,
             target=endpoint,
             payload=_describe(endpoint),
@@ -206,7 +207,7 @@ def resend(message: WebhookMessage, *, by, request_info: RequestInfo | None = No
         if not queued:
             raise DeliveryBusy("This delivery is being sent right now; look again in a moment.")
         record(
-            "webhook.resent",
+            audit_actions.WEBHOOK_RESENT,
             actor=by,
             target=message.endpoint,
             payload={"webhook_id": message.webhook_id, "delivery_id": message.pk},
@@ -254,7 +255,9 @@ def disable_failing(
             endpoint.disabled_reason = f"Every attempt failed since {since:%Y-%m-%d %H:%M} UTC."
             endpoint.save(update_fields=["active", "disabled_at", "disabled_reason"])
             record(
-                "webhook.disabled", target=endpoint, payload={**_describe(endpoint), "failing_since": since}
+                audit_actions.WEBHOOK_DISABLED,
+                target=endpoint,
+                payload={**_describe(endpoint), "failing_since": since},
             )
             text = Message(
                 Kind.WEBHOOK_DISABLED,

@@ -16,6 +16,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.urls import reverse
 
+import core.audit_actions as audit_actions
 from audit.models import AuditEvent
 from notifications.models import Channel, Delivery, DeliveryStatus
 from notifications.outbox import enqueue_after_commit
@@ -24,14 +25,14 @@ from .models import Endpoint, EventKind, WebhookMessage
 
 # Audit actions → the webhook kind they are.
 ACTION_KINDS: dict[str, str] = {
-    "article.submit": EventKind.SUBMITTED,
-    "article.request_changes": EventKind.CHANGES_REQUESTED,
-    "article.return": EventKind.CHANGES_REQUESTED,
-    "article.approve": EventKind.APPROVED,
-    "article.publish": EventKind.PUBLISHED,
-    "article.reject": EventKind.REJECTED,
-    "article.withdraw": EventKind.WITHDRAWN,
-    "article.rereview_flagged": EventKind.REREVIEW_FLAGGED,
+    audit_actions.ARTICLE_SUBMIT: EventKind.SUBMITTED,
+    audit_actions.ARTICLE_REQUEST_CHANGES: EventKind.CHANGES_REQUESTED,
+    audit_actions.ARTICLE_RETURN: EventKind.CHANGES_REQUESTED,
+    audit_actions.ARTICLE_APPROVE: EventKind.APPROVED,
+    audit_actions.ARTICLE_PUBLISH: EventKind.PUBLISHED,
+    audit_actions.ARTICLE_REJECT: EventKind.REJECTED,
+    audit_actions.ARTICLE_WITHDRAW: EventKind.WITHDRAWN,
+    audit_actions.ARTICLE_REREVIEW_FLAGGED: EventKind.REREVIEW_FLAGGED,
 }
 
 

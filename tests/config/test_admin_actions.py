@@ -22,7 +22,10 @@ def test_no_500_when_admin_action_selection_is_not_an_id(client, path, selected)
         path, {"action": "delete_selected", "_selected_action": [selected], "index": "0"}, follow=True
     )
     assert response.status_code == 200
-    assert "The selection names rows that do not exist." in response.content.decode()
+    if path != "/admin/auth/user/":
+        # Accounts are never deleted (accounts/admin.py): there the action itself is unknown, and
+        # Django answers that no action was chosen before it reads the selection.
+        assert "The selection names rows that do not exist." in response.content.decode()
     assert (ReminderRule.objects.count(), User.objects.count(), AuditEvent.objects.count()) == (
         rules,
         users,

@@ -215,3 +215,10 @@ def test_an_inactive_account_gets_nothing(draft, editor, managing):
     submit(draft, editor)
 
     assert not notes_for(managing).exists()
+
+
+def test_every_action_notifications_listen_for_is_declared():
+    from core.audit_actions import is_declared
+    from notifications.events import HANDLERS
+
+    assert HANDLERS and [name for name in HANDLERS if not is_declared(name)] == []
