@@ -23,9 +23,9 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from audit.chain import RequestInfo, record
+from audit.chain import RequestInfo
 from audit.models import AuditEvent
-from config.admin import OneObjectFetchesLazily
+from config.admin import OneObjectFetchesLazily, audit_admin_change
 
 from .access import can_edit_draft, visible_articles
 from .drafting import DraftContent, ReferenceInput, SectionInput, refuse_stale, save_draft
@@ -65,28 +65,6 @@ class DomainErrorsAsMessages:
         return HttpResponseRedirect(request.get_full_path())
 
 
-def _audit_admin_change(request: HttpRequest, obj, form, *, action: str, article=None) -> None:
-    """One audit event for a change made in the admin, with each field's before and after."""
-    if not form.changed_data:
-        return
-    changes = {}
-    for name in form.changed_data:
-        before, after = form.initial.get(name), form.cleaned_data.get(name)
-        changes[name] = [_plain(before), _plain(after)]
-    record(
-        action,
-        actor=request.user,
-        target=obj,
-        article=article,
-        payload={"changes": changes, "via": "admin"},
-        request_info=RequestInfo.from_request(request),
-    )
-
-
-def _plain(value):
-    return getattr(value, "pk", value)
-
-
 # --- specialties ------------------------------------------------------------
 
 
@@ -108,7 +86,7 @@ class SpecialtyAdmin(DomainErrorsAsMessages, OneObjectFetchesLazily, admin.Model
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        _audit_admin_change(request, obj, form, action="specialty.changed" if change else "specialty.created")
+        audit_admin_change(request, obj, form, action="specialty.changed" if change else "specialty.created")
 
 
 # --- articles -----------------------------------------------------------------
@@ -245,7 +223,7 @@ class ArticleAdmin(DomainErrorsAsMessages, OneObjectFetchesLazily, admin.ModelAd
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        _audit_admin_change(request, obj, form, action="article.admin_changed", article=obj)
+        audit_admin_change(request, obj, form, action="article.admin_changed", article=obj)
 
     # --- workflow actions -----------------------------------------------------
 

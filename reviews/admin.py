@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.chain import RequestInfo, record
-from config.admin import OneObjectFetchesLazily
+from config.admin import OneObjectFetchesLazily, audit_admin_change
 
 from .models import BoardMember, ConflictOfInterest, PublicationSchedule, Review, ReviewAssignment
 
@@ -70,6 +70,18 @@ class BoardMemberAdmin(ManagingEditorsOnly, OneObjectFetchesLazily, admin.ModelA
     readonly_fields = ["credentials_verified_by", "credentials_verified_at"]
     inlines = [ConflictInline]
     actions = ["verify_credentials"]
+
+    def save_related(self, request, form, formsets, change):
+        # Who may review and sign is decided here (active, capacity, credentials, specialties,
+        # standing conflicts): every save is one audit event, fields and conflict rows together.
+        super().save_related(request, form, formsets, change)
+        audit_admin_change(
+            request,
+            form.instance,
+            form,
+            action="board.member_changed" if change else "board.member_added",
+            formsets=formsets,
+        )
 
     @admin.action(description="Verify credentials (records you and now)")
     def verify_credentials(self, request, queryset):
