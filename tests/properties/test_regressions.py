@@ -3,10 +3,13 @@ property it broke (tests/properties/test_review_promise.py)."""
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
 from django.urls import reverse
 
 from accounts.roles import MANAGING_EDITOR
+from articles.errors import DomainError
 from audit.chain import verify_chain
 from audit.models import AuditEvent
 from reviews.models import BoardMember
@@ -86,3 +89,37 @@ def test_every_change_is_audited_nothing_changed_in_the_admin_writes_nothing(cli
 
     assert response.status_code == 302
     assert AuditEvent.objects.count() == before
+
+
+@pytest.mark.django_db
+@pytest.mark.xfail(
+    strict=True,
+    reason="Eligibility is checked only when assigning: a standing conflict declared afterwards does "
+    "not stop the review (reviews/decisions.py, reviews/board.py: the lead's files this session).",
+)
+def test_person_counts_once_no_review_after_declaring_a_standing_conflict(settings):
+    """Property 2, found by the machine (seed 20261204, 50 x 40, properties 1,2,4): a member
+    assigned to an article declared a standing conflict with its author, then approved it."""
+    from accounts.roles import EDITOR
+    from reviews.board import declare_standing_conflict
+    from reviews.models import ConflictKind, Review
+    from tests import factories
+    from tests.factories import make_article, submit
+    from tests.reviews.helpers import approve, ready_to_review
+
+    factories._password_hash()
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *settings.PASSWORD_HASHERS]
+    specialty = make_specialty("obstetrics")
+    editor = make_user("editor", EDITOR)
+    managing = make_user("managing", MANAGING_EDITOR)
+    member = make_reviewer("ana", specialty)
+    article = submit(make_article(editor, specialty), editor)
+    assignment = ready_to_review(article, member, managing)
+
+    declare_standing_conflict(
+        member.user, kind=ConflictKind.AUTHOR, author=editor, details="We co-wrote a book."
+    )
+    with contextlib.suppress(DomainError):  # refusing the review is one way to keep the promise
+        approve(assignment)
+
+    assert not Review.objects.filter(reviewer=member).exists()

@@ -74,7 +74,7 @@ from tests.properties.fingerprint import fingerprint
 
 EXAMPLES = int(os.environ.get("VETTED_FUZZ_EXAMPLES", "50"))
 STEPS = int(os.environ.get("VETTED_FUZZ_STEPS", "40"))
-HTTP_EVERY = int(os.environ.get("VETTED_FUZZ_HTTP_EVERY", "8"))
+HTTP_EVERY = int(os.environ.get("VETTED_FUZZ_HTTP_EVERY", "25"))
 # Which properties to check (all by default); leaving one out lets a campaign look past a known defect.
 PROPERTIES = frozenset(os.environ.get("VETTED_FUZZ_PROPERTIES", "1,2,3,4").replace(" ", "").split(","))
 FIXED_SEED = 20261204
@@ -286,7 +286,10 @@ class ReviewPromise(RuleBasedStateMachine):
             )
 
         if state == S.DRAFT:
-            if choice < 6:
+            draft = article.working_draft()
+            if choice < 6 and draft is not None and draft.number > 1 and not draft.change_summary:
+                self._edit(pk, owner, choice, choice, choice == 5, None, False, "guided edit")
+            elif choice < 6:
                 act("submit", owner)
             elif choice < 9:
                 specialty = self.other_specialty(article) if choice == 8 else None
@@ -299,18 +302,27 @@ class ReviewPromise(RuleBasedStateMachine):
             else:
                 act("return" if choice == 8 else "withdraw", me, "Not ready.")
         elif state == S.UNDER_REVIEW:
-            if choice < 2:
-                self._assign(pk, me, member, replace=choice == 1, label="guided assign")
-            elif choice == 2:
+            open_now = list(
+                ReviewAssignment.objects.filter(
+                    article_id=pk, status__in=(AssignmentStatus.INVITED, AssignmentStatus.ACCEPTED)
+                )
+                .select_related("reviewer")
+                .order_by("pk")
+            )
+            if choice < 2 or not open_now:
+                self._assign(pk, me, member, replace=choice % 2 == 1, label="guided assign")
+            elif choice == 2 and member == "ana":
                 act("return", me, "Please rework it.")
             else:
-                self._next_review_step(pk, member, choice, me)
+                a = open_now[choice % len(open_now)]
+                name = next(n for n, m in self.world.members.items() if m.pk == a.reviewer_id)
+                self._next_review_step(pk, name, choice, me)
         elif state == S.CHANGES_REQUESTED:
             if article.working_draft() is None and choice < 8:
                 self.attempt(
                     "guided revise", lambda: workflow.open_working_draft(article, self.user(owner)), pk
                 )
-            elif choice < 4:
+            elif choice < 4 or not article.working_draft().change_summary:
                 self._edit(pk, owner, choice, choice, choice == 3, None, False, "guided edit")
             elif choice < 8:
                 act("submit", owner)
