@@ -97,18 +97,15 @@ def test_every_change_is_audited_nothing_changed_in_the_admin_writes_nothing(cli
     reason="Eligibility is checked only when assigning: a standing conflict declared afterwards does "
     "not stop the review (reviews/decisions.py, reviews/board.py: the lead's files this session).",
 )
-def test_person_counts_once_no_review_after_declaring_a_standing_conflict(settings):
+def test_person_counts_once_no_review_after_declaring_a_standing_conflict():
     """Property 2, found by the machine (seed 20261204, 50 x 40, properties 1,2,4): a member
     assigned to an article declared a standing conflict with its author, then approved it."""
     from accounts.roles import EDITOR
     from reviews.board import declare_standing_conflict
     from reviews.models import ConflictKind, Review
-    from tests import factories
     from tests.factories import make_article, submit
     from tests.reviews.helpers import approve, ready_to_review
 
-    factories._password_hash()
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *settings.PASSWORD_HASHERS]
     specialty = make_specialty("obstetrics")
     editor = make_user("editor", EDITOR)
     managing = make_user("managing", MANAGING_EDITOR)
