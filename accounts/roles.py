@@ -44,11 +44,9 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
         "articles.add_specialty",
         "articles.change_specialty",
         *_READER_FEEDBACK,
-        # The public site: new editions of the editorial policy, and its switches.
+        # The public site: new editions of the editorial policy.
         "site_content.view_editorialpolicy",
         "site_content.add_editorialpolicy",
-        "site_content.view_sitesettings",
-        "site_content.change_sitesettings",
         # Webhook endpoints of integration clients, and re-sending their deliveries.
         "webhooks.view_endpoint",
         "webhooks.add_endpoint",

@@ -11,6 +11,7 @@ from accounts.roles import INTEGRATION_CLIENT
 from audit.chain import RequestInfo, record
 from config.admin import OneObjectFetchesLazily
 
+from . import tokens
 from .models import ApiToken
 
 MANAGE = "articles.manage_articles"
@@ -35,7 +36,16 @@ class ApiTokenForm(forms.ModelForm):
 @admin.register(ApiToken)
 class ApiTokenAdmin(OneObjectFetchesLazily, admin.ModelAdmin):
     form = ApiTokenForm
-    list_display = ["name", "user", "prefix", "created_by", "created_at", "last_used_at", "revoked_at"]
+    list_display = [
+        "name",
+        "user",
+        "prefix",
+        "created_by",
+        "created_at",
+        "last_used_at",
+        "expires_at",
+        "revoked_at",
+    ]
     list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
     search_fields = ["name", "prefix", "user__username"]
     list_select_related = ["user", "created_by"]
@@ -48,7 +58,16 @@ class ApiTokenAdmin(OneObjectFetchesLazily, admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return []
-        return ["name", "user", "prefix", "created_by", "created_at", "last_used_at", "revoked_at"]
+        return [
+            "name",
+            "user",
+            "prefix",
+            "created_by",
+            "created_at",
+            "last_used_at",
+            "expires_at",
+            "revoked_at",
+        ]
 
     def has_module_permission(self, request):
         return request.user.has_perm(MANAGE)
@@ -73,7 +92,7 @@ class ApiTokenAdmin(OneObjectFetchesLazily, admin.ModelAdmin):
             key = obj.set_new_key()
             obj.created_by = request.user
             obj.save()
-            record("api_token.created", actor=request.user, target=obj, payload=_describe(obj),
+            record("api_token.created", actor=request.user, target=obj, payload=tokens.describe(obj),
                    request_info=RequestInfo.from_request(request))  # fmt: skip
         messages.warning(
             request,
@@ -83,14 +102,8 @@ class ApiTokenAdmin(OneObjectFetchesLazily, admin.ModelAdmin):
     @admin.action(description="Revoke the selected tokens")
     def revoke(self, request, queryset):
         revoked = 0
+        info = RequestInfo.from_request(request)
         with transaction.atomic():
             for token in queryset.filter(revoked_at__isnull=True):
-                if token.revoke():
-                    record("api_token.revoked", actor=request.user, target=token, payload=_describe(token),
-                           request_info=RequestInfo.from_request(request))  # fmt: skip
-                    revoked += 1
+                revoked += tokens.revoke(token, by=request.user, request_info=info)
         self.message_user(request, f"Revoked {revoked} token(s).", messages.SUCCESS)
-
-
-def _describe(token: ApiToken) -> dict:
-    return {"name": token.name, "prefix": token.prefix, "user_id": token.user_id}

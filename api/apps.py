@@ -7,3 +7,8 @@ class ApiConfig(AppConfig):
 
     def ready(self) -> None:
         from . import schema  # noqa: F401  (registers the token scheme with drf-spectacular)
+        from .tokens import connect_signals
+
+        # A password change or a deactivated account revokes the person's API tokens, whichever
+        # door it came through (admin, manage.py changepassword, a password reset).
+        connect_signals()

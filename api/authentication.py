@@ -27,10 +27,15 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
             key = parts[1].decode("ascii")
         except UnicodeDecodeError:
             raise exceptions.AuthenticationFailed("The token is not valid.") from None
-        token = ApiToken.objects.active().select_related("user").filter(key_hash=hash_key(key)).first()
+        token = ApiToken.objects.unrevoked().select_related("user").filter(key_hash=hash_key(key)).first()
         if token is None:
             raise exceptions.AuthenticationFailed("The token is not valid, or it was revoked.")
         now = timezone.now()
+        if token.has_expired(now):
+            raise exceptions.AuthenticationFailed(
+                f"The token expired on {token.expires_at:%Y-%m-%d %H:%M} UTC; "
+                "get a new one with POST /api/v1/auth/token/."
+            )
         if token.last_used_at is None or now - token.last_used_at > LAST_USED_PRECISION:
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         return token.user, token

@@ -42,11 +42,22 @@ _CODES = {
 class ApiError(exceptions.APIException):
     """An API-level refusal with its own code (not a domain rule): a missing precondition, a reused key."""
 
-    def __init__(self, message: str, *, code: str, status_code: int, fields: dict | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str,
+        status_code: int,
+        fields: dict | None = None,
+        retry_after: int | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> None:
         super().__init__(message, code)
         self.status_code = status_code
         self.error_code = code
         self.fields = fields or {}
+        self.wait = retry_after  # answered as Retry-After, like DRF's Throttled
+        self.extra = extra or {}
 
 
 def error_body(code: str, message: str, fields: dict[str, list[str]] | None = None, **extra: Any) -> dict:
@@ -128,7 +139,7 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     set_rollback()
 
     if isinstance(exc, ApiError):
-        body = error_body(exc.error_code, str(exc.detail), exc.fields)
+        body = error_body(exc.error_code, str(exc.detail), exc.fields, **exc.extra)
     elif isinstance(exc, exceptions.ValidationError):
         fields = flatten_errors(exc.detail)
         body = error_body("invalid", _summary(fields), fields)

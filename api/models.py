@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import secrets
 
@@ -12,13 +13,28 @@ from django.utils import timezone
 KEY_PREFIX_LENGTH = 8
 
 
+def token_lifetime() -> datetime.timedelta | None:
+    """How long a token works after it is made (``VETTED["API_TOKEN_DAYS"]``); None: until revoked."""
+    days = float(settings.VETTED.get("API_TOKEN_DAYS", 0))
+    return datetime.timedelta(days=days) if days > 0 else None
+
+
 def hash_key(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 class ApiTokenQuerySet(models.QuerySet):
-    def active(self) -> ApiTokenQuerySet:
+    def unrevoked(self) -> ApiTokenQuerySet:
+        """Not revoked, and the owner's account is active (expired ones included: see ``expired``)."""
         return self.filter(revoked_at__isnull=True, user__is_active=True)
+
+    def active(self) -> ApiTokenQuerySet:
+        """The tokens that work now."""
+        queryset = self.unrevoked()
+        lifetime = token_lifetime()
+        if lifetime is not None:
+            queryset = queryset.filter(created_at__gt=timezone.now() - lifetime)
+        return queryset
 
 
 class ApiToken(models.Model):
@@ -49,8 +65,19 @@ class ApiToken(models.Model):
         return f"{self.name} ({self.prefix}…)"
 
     @property
+    def expires_at(self) -> datetime.datetime | None:
+        """When it stops working by age (``VETTED["API_TOKEN_DAYS"]`` after it was made); None: never."""
+        lifetime = token_lifetime()
+        return self.created_at + lifetime if lifetime is not None else None
+
+    def has_expired(self, now: datetime.datetime | None = None) -> bool:
+        expires_at = self.expires_at
+        return expires_at is not None and (now or timezone.now()) >= expires_at
+
+    @property
     def is_active(self) -> bool:
-        return self.revoked_at is None
+        """Not revoked and not expired (the owner's account being active is the owner's to check)."""
+        return self.revoked_at is None and not self.has_expired()
 
     def set_new_key(self) -> str:
         """Give the token a fresh key; returns it (the only time the key exists in clear)."""

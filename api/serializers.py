@@ -510,6 +510,28 @@ class TokenResponseSerializer(serializers.Serializer):
     name = serializers.CharField()
 
 
+class ApiTokenSerializer(serializers.Serializer):
+    """A token as its owner and managing editors see it: never its key, which was shown once."""
+
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    prefix = serializers.CharField(help_text="The key's first characters, to tell tokens apart.")
+    user = serializers.CharField(source="user.get_username")
+    created_by = serializers.SerializerMethodField()
+    created_at = serializers.DateTimeField()
+    last_used_at = serializers.DateTimeField(allow_null=True)
+    expires_at = serializers.DateTimeField(allow_null=True, help_text="Null: works until revoked.")
+    revoked_at = serializers.DateTimeField(allow_null=True)
+    active = serializers.BooleanField(source="is_active", help_text="Neither revoked nor expired.")
+    current = serializers.SerializerMethodField(help_text="The token this request was made with.")
+
+    def get_created_by(self, token) -> str | None:
+        return token.created_by.get_username() if token.created_by_id else None
+
+    def get_current(self, token) -> bool:
+        return token.pk == self.context.get("current_token_id")
+
+
 # --- what readers see ----------------------------------------------------------------------------
 
 
@@ -517,8 +539,8 @@ class PublicArticleListItemSerializer(serializers.Serializer):
     slug = serializers.CharField()
     title = serializers.CharField(source="published_version.title")
     summary = serializers.SerializerMethodField()
-    specialty = serializers.CharField(source="specialty.name")
-    specialty_slug = serializers.CharField(source="specialty.slug")
+    specialty = serializers.CharField(source="published_version.specialty.name")
+    specialty_slug = serializers.CharField(source="published_version.specialty.slug")
     audiences = serializers.SerializerMethodField()
     version = serializers.IntegerField(source="published_version.number")
     first_published_at = serializers.DateTimeField(allow_null=True)

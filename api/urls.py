@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, JsonResponse
 from django.urls import Resolver404, include, path, re_path, register_converter, resolve
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from .actions import ARTICLE_ACTIONS
@@ -26,10 +27,13 @@ class IdConverter:
 register_converter(IdConverter, "id")
 
 
+@csrf_exempt
 def not_found(request: HttpRequest, *args, **kwargs) -> JsonResponse:
-    """Any other path under /api/: the API's error shape, not the site's HTML 404 page.
+    """Any other path under /api/, with any method: the API's error shape, not the site's HTML 404 page.
 
     No redirect to the path with a slash (APPEND_SLASH would turn a POST into a GET): say it instead.
+    Exempt from CSRF like every API view (DRF's are): it changes nothing, and otherwise a POST
+    with a token but no CSRF cookie would get Django's HTML CSRF page instead of this 404.
     """
     message = f"There is no API endpoint at {request.path}."
     if not request.path.endswith("/"):
@@ -43,6 +47,8 @@ def not_found(request: HttpRequest, *args, **kwargs) -> JsonResponse:
 
 v1 = [
     path("auth/token/", accounts.TokenView.as_view(), name="token"),
+    path("auth/tokens/", accounts.TokenListView.as_view(), name="tokens"),
+    path("auth/tokens/<id:pk>/revoke/", accounts.TokenRevokeView.as_view(), name="token-revoke"),
     path("articles/", articles.ArticleListCreateView.as_view(), name="articles"),
     path("articles/batch/", articles.BatchIntakeView.as_view(), name="batch"),
     path("articles/<slug:slug>/", articles.ArticleDetailView.as_view(), name="article"),

@@ -16,53 +16,25 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.contrib.admin.options import ActionLocation
-from django.contrib.admin.utils import construct_change_message, unquote
+from django.contrib.admin.utils import construct_change_message
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from audit.chain import RequestInfo
 from audit.models import AuditEvent
-from config.admin import OneObjectFetchesLazily, audit_admin_change
+from config.admin import DomainErrorsAsMessages, OneObjectFetchesLazily, form_changes
 
 from .access import can_edit_draft, visible_articles
 from .drafting import DraftContent, ReferenceInput, SectionInput, refuse_stale, save_draft
 from .errors import DomainError, FrozenVersionError, NotPermitted
 from .models import Article, ArticleVersion, Reference, Section, Specialty
+from .review_policy import add_specialty, update_article_settings, update_specialty
 
 BOTH_LOCATIONS = [ActionLocation.CHANGE_LIST, ActionLocation.CHANGE_FORM]
 AUDIT_TRAIL_SHOWN = 50  # on the article page; the audit log holds the rest
-
-
-class DomainErrorsAsMessages:
-    """Shows a ``DomainError`` raised by a view of this admin as an error message.
-
-    The change view runs in a transaction, so by the time the error reaches
-    here everything it wrote has been rolled back.
-    """
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            if request.method == "POST" and object_id is not None:
-                self.refuse_post(request, self.get_object(request, unquote(object_id)))
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except DomainError as exc:
-            return self._error_response(request, exc)
-
-    def changelist_view(self, request, extra_context=None):
-        try:
-            return super().changelist_view(request, extra_context)
-        except DomainError as exc:
-            return self._error_response(request, exc)
-
-    def refuse_post(self, request: HttpRequest, obj: Any) -> None:
-        """Raise a DomainError to refuse a change (or action) POSTed to ``obj``'s page."""
-
-    def _error_response(self, request: HttpRequest, exc: DomainError) -> HttpResponse:
-        self.message_user(request, exc.message, messages.ERROR)
-        return HttpResponseRedirect(request.get_full_path())
 
 
 # --- specialties ------------------------------------------------------------
@@ -85,8 +57,11 @@ class SpecialtyAdmin(DomainErrorsAsMessages, OneObjectFetchesLazily, admin.Model
         return False  # articles and board members point at it
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        audit_admin_change(request, obj, form, action="specialty.changed" if change else "specialty.created")
+        info = RequestInfo.from_request(request)
+        if change:
+            update_specialty(obj.pk, form_changes(form), by=request.user, request_info=info)
+        else:
+            add_specialty(obj, by=request.user, request_info=info)
 
 
 # --- articles -----------------------------------------------------------------
@@ -151,10 +126,14 @@ class ArticleAdmin(DomainErrorsAsMessages, OneObjectFetchesLazily, admin.ModelAd
     date_hierarchy = "updated_at"
     action_form = TransitionActionForm
     actions = [*(_transition_action(a) for a in ADMIN_TRANSITIONS), _open_working_draft_action()]
+    # What readers see comes from reviewed versions (docs/public-site.md): the specialty is filed
+    # with each version (edited in the draft) and the review dates follow the board's approvals.
     readonly_fields = [
         "slug",
         "title",
         "state",
+        "specialty",
+        "next_review_due",
         "published_version_link",
         "first_published_at",
         "last_updated_at",
@@ -222,8 +201,10 @@ class ArticleAdmin(DomainErrorsAsMessages, OneObjectFetchesLazily, admin.ModelAd
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        audit_admin_change(request, obj, form, action="article.admin_changed", article=obj)
+        # Articles are never added here (has_add_permission), only their settings changed.
+        update_article_settings(
+            obj.pk, form_changes(form), by=request.user, request_info=RequestInfo.from_request(request)
+        )
 
     # --- workflow actions -----------------------------------------------------
 

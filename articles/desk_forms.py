@@ -226,7 +226,7 @@ class DraftEditor:
             initial={
                 "revision": version.revision,
                 "title": version.title,
-                "specialty": version.article.specialty_id,
+                "specialty": version.specialty_id,
                 "summary": version.summary,
                 "change_summary": version.change_summary,
                 "is_correction": version.is_correction,

@@ -8,7 +8,7 @@ app_name = "desk"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
-    # "new" is kept out of article slugs (desk_views.RESERVED_SLUGS).
+    # "new" is kept out of article slugs (articles.drafting.RESERVED_SLUGS).
     path("new/", views.new_article, name="new"),
     path("<slug:slug>/", views.article_detail, name="article"),
     path("<slug:slug>/action/", views.article_action, name="action"),

@@ -43,7 +43,7 @@ from .desk_forms import (
     PreviewForm,
     specialty_menu,
 )
-from .drafting import DraftContent, create_article, save_draft, unique_slug
+from .drafting import DraftContent, create_article, save_draft
 from .errors import ContentInvalid, DomainError, StaleEditError
 from .filters import staff_order, with_latest_number
 from .markdown import Citations, render_markdown
@@ -51,8 +51,6 @@ from .models import Article, ArticleState, ArticleVersion, Audience
 
 PAGE_SIZE = 25
 DESK_PERMISSIONS = ("articles.draft_article", "articles.manage_articles")
-# Paths under /desk/articles/ that are not article slugs.
-RESERVED_SLUGS = frozenset({"new"})
 
 
 def desk_view(view):
@@ -171,13 +169,11 @@ def new_article(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
-            slug = unique_slug(data["title"])
             try:
                 article = create_article(
                     owner=request.user,
                     specialty=data["specialty"],
                     content=DraftContent(title=data["title"], summary=data["summary"]),
-                    slug=unique_slug(f"{slug} article") if slug in RESERVED_SLUGS else None,
                     request_info=_info(request),
                 )
             except DomainError as exc:

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -85,13 +85,61 @@ class DraftContent:
         )
 
 
+# Literal path segments that sit where an article's slug goes in a URL: the desk's
+# /desk/articles/new/ and the API's /api/v1/articles/batch/. An article with one of these slugs
+# could never be reached at its own address there. tests/articles/test_slugs.py walks the URLconf
+# and fails when a route adds such a segment that is not listed here.
+RESERVED_SLUGS = frozenset({"new", "batch"})
+# Creating with an automatic slug retries this often when another create takes the same slug first.
+SLUG_ATTEMPTS = 5
+
+
+def is_reserved_slug(slug: str) -> bool:
+    return slug.casefold() in RESERVED_SLUGS
+
+
+def check_slug(slug: str) -> str:
+    """A slug someone chose, or ``ContentInvalid`` if it would collide with a route."""
+    if is_reserved_slug(slug):
+        reserved = ", ".join(sorted(RESERVED_SLUGS))
+        message = f"The slug {slug!r} is reserved: it is part of the site's addresses ({reserved})."
+        raise ContentInvalid(message + " Choose another.", fields={"slug": [message]})
+    return slug
+
+
 def unique_slug(title: str) -> str:
+    """The first free slug made from the title: ``title``, ``title-2``, … skipping reserved words.
+
+    Free when asked: another create may take it before ours is inserted (``create_article``
+    retries then).
+    """
     base = slugify(title)[:100] or "article"
     slug, n = base, 2
-    while Article.objects.filter(slug=slug).exists():
+    while is_reserved_slug(slug) or Article.objects.filter(slug=slug).exists():
         slug = f"{base}-{n}"
         n += 1
     return slug
+
+
+def _insert_article(*, slug: str | None, title: str, **fields: Any) -> Article:
+    """Insert the article row; with no chosen slug, one made from the title that is free at insert.
+
+    A chosen slug that is taken fails with the ``IntegrityError`` (the callers answer 409). An
+    automatic one is tried in a savepoint: if a concurrent create committed the same slug between
+    our check and our insert, the next free one is taken instead of failing the create.
+    """
+    if slug:
+        return Article.objects.create(slug=check_slug(slug), title=title, **fields)
+    for _ in range(SLUG_ATTEMPTS - 1):
+        candidate = unique_slug(title)
+        try:
+            with transaction.atomic():
+                return Article.objects.create(slug=candidate, title=title, **fields)
+        except IntegrityError:
+            if not Article.objects.filter(slug=candidate).exists():
+                raise  # another constraint failed: not ours to hide
+    # Beaten to the slug that many times in a row is no longer a race: the last try fails as it fails.
+    return Article.objects.create(slug=unique_slug(title), title=title, **fields)
 
 
 def _build_parts(version: ArticleVersion, content: DraftContent) -> tuple[list[Section], list[Reference]]:
@@ -179,8 +227,8 @@ def create_article(
             fields={"generator": ["Required when origin is machine."]},
         )
     with transaction.atomic():
-        article = Article.objects.create(
-            slug=slug or unique_slug(content.title),
+        article = _insert_article(
+            slug=slug,
             title=content.title.strip(),
             specialty=specialty,
             owner=owner,
@@ -196,6 +244,7 @@ def create_article(
             correction_notice=content.correction_notice,
             origin=origin,
             generator=generator.strip(),
+            specialty=specialty,
             author=owner,
             last_edited_by=owner,
         )
@@ -252,12 +301,16 @@ def save_draft(
         version.updated_at = timezone.now()
         version.revision += 1
         version.content_hash = compute_content_hash(version)
-        version.save()
         changed_article_fields = ["title"]
-        article.title = version.title if article.published_version_id is None else article.title
-        if specialty is not None and specialty.pk != article.specialty_id:
-            article.specialty = specialty
+        if specialty is not None and specialty.pk != version.specialty_id:
+            # Filed with this version: readers keep seeing the published version's specialty
+            # until this one is reviewed and published.
+            version.specialty = specialty
+        if version.specialty_id != article.specialty_id:
+            article.specialty_id = version.specialty_id
             changed_article_fields.append("specialty")
+        version.save()
+        article.title = version.title if article.published_version_id is None else article.title
         article.save(update_fields=[*changed_article_fields, "updated_at"])
         after = _summary_of(version)
         record(
@@ -271,7 +324,7 @@ def save_draft(
                 "version": version.number,
                 "revision": version.revision,
                 "changed": sorted(k for k in after if after[k] != before[k]),
-                "specialty": article.specialty.slug,
+                "specialty": specialty.slug if specialty is not None else article.specialty.slug,
             },
             request_info=request_info,
         )

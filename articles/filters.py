@@ -23,6 +23,7 @@ class PublicArticleFilter(django_filters.FilterSet):
     )
     specialty = django_filters.ModelChoiceFilter(
         label="Specialty",
+        field_name="published_version__specialty",
         queryset=Specialty.objects.order_by("name"),
         to_field_name="slug",
         empty_label="All specialties",

@@ -185,6 +185,7 @@ class ArticleVersion(models.Model):
     CONTENT_FIELDS = (
         "article_id",
         "number",
+        "specialty_id",
         "title",
         "summary",
         "change_summary",
@@ -206,6 +207,10 @@ class ArticleVersion(models.Model):
     correction_notice = models.TextField(blank=True, help_text="Shown to readers when correcting an error.")
     origin = models.CharField(max_length=16, choices=Origin.choices, default=Origin.HUMAN)
     generator = models.CharField(max_length=200, blank=True, help_text="Pipeline or model name and version.")
+    # Readers see the specialty an article is filed under, so it is reviewed with the text and frozen
+    # with it: editing a draft never re-files the published article (Article.specialty is the
+    # working value staff lists and reviewer matching use).
+    specialty = models.ForeignKey(Specialty, on_delete=models.PROTECT, related_name="versions")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     last_edited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

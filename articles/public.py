@@ -1,8 +1,8 @@
 """What readers see: the read side of the public site.
 
 Readers only ever see versions the board approved and that were published
-(``Article.published_version``), or, when the site setting allows it, a newer
-version still under review, under a caution banner.
+(``Article.published_version``); a newer version under review stays out of
+every reader's page, answer and feed until it is published in turn.
 
 Why it is fast and never stale. A published version is immutable, so anything
 rendered from it never goes stale: it is cached under the version it renders
@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -31,7 +31,6 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from reviews.models import BoardMember, ConflictKind, ConflictOfInterest, Decision, Review
-from site_content.switches import SHOW_PENDING_KEY, shows_pending_versions
 
 from . import pointer_memory
 from .local_pages import LocalPages
@@ -152,8 +151,9 @@ _POINTER_FIELDS = (
     "slug",
     "title",
     "state",
-    "specialty__name",
-    "specialty__slug",
+    # Readers see the specialty the published version was reviewed under, not the draft's.
+    "published_version__specialty__name",
+    "published_version__specialty__slug",
     "published_version_id",
     "published_version__number",
     "published_version__content_hash",
@@ -180,8 +180,8 @@ def _pointer_of(row: dict[str, Any]) -> ArticleRef:
         slug=row["slug"],
         title=row["title"],
         state=row["state"],
-        specialty_name=row["specialty__name"],
-        specialty_slug=row["specialty__slug"],
+        specialty_name=row["published_version__specialty__name"],
+        specialty_slug=row["published_version__specialty__slug"],
         published=VersionRef(
             row["published_version_id"],
             row["published_version__number"],
@@ -209,17 +209,18 @@ def _read_pointers(slugs: list[str]) -> list[ArticleRef]:
 def lookup_article(slug: str, *also: str) -> tuple[ArticleRef | None, dict[str, Any]]:
     """The article at ``slug`` if readers may see it (else ``None``), plus the cache entries
     named in ``also`` (``None`` where missing), fetched in the same round trip. No round trip
-    at all when this process remembers them (``articles.pointer_memory``), no query when the
-    pointer is cached."""
+    at all when this process remembers the pointer and nothing else is asked for
+    (``articles.pointer_memory``), no query when the pointer is cached."""
     if len(slug) > Article._meta.get_field("slug").max_length:
         return None, {}
     key = _pointer_key(slug)
     memory = pointer_memory.active_memory()
     token = None
     if memory is not None:
-        known = memory.recall([key, *also])
+        # Only pointers are remembered: anything else asked for needs the round trip anyway.
+        known = None if also else memory.recall([key])
         if known is not None:
-            return known.pop(key), known
+            return known[key], {}
         token = memory.begin_read()
     found = cache.get_many([key, *also])
     article = found.pop(key, None)
@@ -230,18 +231,8 @@ def lookup_article(slug: str, *also: str) -> tuple[ArticleRef | None, dict[str, 
             # add, not set: if a publish refreshed the entry meanwhile, its value wins.
             cache.add(key, article, POINTER_TIMEOUT)
     if memory is not None and article is not None:
-        switches = {}
-        for name, load in _REMEMBERED.items():
-            if name in found:
-                found[name] = switches[name] = load() if found[name] is None else found[name]
-        memory.remember(token, {key: article, **switches})
+        memory.remember(token, {key: article})
     return article, found
-
-
-# Besides pointers, what a process may remember between changes: small values that every
-# page reads and whose every change is announced (site_content.switches), with how to read
-# each when the shared cache does not hold it.
-_REMEMBERED: dict[str, Callable[[], Any]] = {SHOW_PENDING_KEY: lambda: int(shows_pending_versions())}
 
 
 def resolve_article(slug: str) -> ArticleRef | None:
@@ -283,27 +274,10 @@ def forget_article_on_save(sender, instance: Article, **kwargs) -> None:
 
 
 def forget_specialty_on_save(sender, instance, **kwargs) -> None:
-    # Article pages name their specialty.
-    forget_articles(Article.objects.filter(specialty_id=instance.pk).values_list("slug", flat=True))
-
-
-def pending_version(article: ArticleRef, cached: dict[str, Any] | None = None) -> VersionRef | None:
-    """The newer version under review, when the site shows such versions to readers.
-
-    ``cached``: what ``lookup_article`` fetched for ``page_cache_keys`` (it holds the switch)."""
-    if article.state != ArticleState.UNDER_REVIEW:
-        return None
-    if not shows_pending_versions((cached or {}).get(SHOW_PENDING_KEY)):
-        return None
-    latest = (
-        ArticleVersion.objects.filter(article_id=article.id, frozen_at__isnull=False)
-        .order_by("-number")
-        .values("id", "number", "content_hash")
-        .first()
+    # Article pages name their published version's specialty.
+    forget_articles(
+        Article.objects.filter(published_version__specialty_id=instance.pk).values_list("slug", flat=True)
     )
-    if latest is None or latest["id"] == article.published.id:
-        return None
-    return VersionRef(latest["id"], latest["number"], latest["content_hash"], None)
 
 
 def historic_version(article: ArticleRef, number: int) -> VersionRef | None:
@@ -515,29 +489,20 @@ def _load(versions: list[tuple[VersionRef, str]], reviewers_of: VersionRef | Non
 # --- the article page -----------------------------------------------------------------------------
 
 
-REVIEW_STEPS = (
-    ("submitted", "Submitted"),
-    ("under_review", "Under review"),
-    ("approved", "Approved"),
-)
-
-
 @dataclass(frozen=True)
 class Step:
     key: str
     label: str
-    done: bool
     current: bool
 
 
-def review_steps(current: str) -> list[Step]:
-    """The tracker Submitted → Under review → Approved, up to and including ``current``."""
-    keys = [key for key, _ in REVIEW_STEPS]
-    position = keys.index(current)
-    return [
-        Step(key, label, done=index <= position, current=index == position)
-        for index, (key, label) in enumerate(REVIEW_STEPS)
-    ]
+# The tracker Submitted → Under review → Approved. Readers only ever see approved text, so every
+# page they read, current or earlier, has come all the way to Approved.
+REVIEW_STEPS: tuple[Step, ...] = (
+    Step("submitted", "Submitted", current=False),
+    Step("under_review", "Under review", current=False),
+    Step("approved", "Approved", current=True),
+)
 
 
 @dataclass(frozen=True)
@@ -545,11 +510,10 @@ class ArticlePage:
     article: ArticleRef
     shown: RenderedVersion
     published: RenderedVersion  # what metadata (JSON-LD, Open Graph) describes: always reviewed text
-    reviewers: tuple[ReviewerFact, ...]  # of ``shown``; empty while it is pending review
+    reviewers: tuple[ReviewerFact, ...]  # of ``shown``
     requested_audience: str | None
-    pending: bool = False
     historic: VersionRef | None = None
-    steps: list[Step] = field(default_factory=list)
+    steps: ClassVar[tuple[Step, ...]] = REVIEW_STEPS
 
     @property
     def audience_unavailable(self) -> bool:
@@ -561,29 +525,17 @@ class ArticlePage:
         return join_names([r.name for r in self.reviewers])
 
 
-def article_page(article: ArticleRef, requested: str | None, pending: VersionRef | None) -> ArticlePage:
-    """The current article page: the published version, or ``pending`` (see ``pending_version``)."""
+def article_page(article: ArticleRef, requested: str | None) -> ArticlePage:
+    """The current article page: the published version, never a newer one under review."""
     audience = requested or DEFAULT_AUDIENCE
-    versions = [(article.published, audience)] + ([(pending, audience)] if pending else [])
-    found = _load(versions, reviewers_of=None if pending else article.published)
+    found = _load([(article.published, audience)], reviewers_of=article.published)
     published = found[_version_key(article.published, audience)]
-    if pending:
-        return ArticlePage(
-            article=article,
-            shown=found[_version_key(pending, audience)],
-            published=published,
-            reviewers=(),
-            requested_audience=requested,
-            pending=True,
-            steps=review_steps("under_review"),
-        )
     return ArticlePage(
         article=article,
         shown=published,
         published=published,
         reviewers=found[_reviewers_key(article.published)],
         requested_audience=requested,
-        steps=review_steps("approved"),
     )
 
 
@@ -598,7 +550,6 @@ def historic_page(article: ArticleRef, ref: VersionRef, requested: str | None) -
         reviewers=found[_reviewers_key(ref)],
         requested_audience=requested,
         historic=ref,
-        steps=review_steps("approved"),
     )
 
 
@@ -613,15 +564,15 @@ def page_key(slug: str, requested: str | None, reader: str | None) -> str:
 
 def page_cache_keys(key: str) -> tuple[str, ...]:
     """What to fetch from the shared cache along with the pointer for the page at ``key``, so
-    that a request makes one round trip: the site switch ``pending_version`` reads, and the page
-    itself unless this process holds a copy (then checking the pointer is enough)."""
-    return (SHOW_PENDING_KEY,) if local_pages.holds(key) else (SHOW_PENDING_KEY, key)
+    that a request makes one round trip: the page itself unless this process holds a copy
+    (then checking the pointer is enough, and with a pointer lease not even that)."""
+    return () if local_pages.holds(key) else (key,)
 
 
-def page_body(key: str, cached: dict[str, Any], *, stamp: tuple, render: Callable[[], str]) -> bytes:
-    """The page at ``key`` as rendered for exactly ``stamp`` (the article's current pointer and
-    pending version): from this process's memory, else the shared cache, else rendered now and
-    kept in both. ``cached`` holds what ``lookup_article`` fetched for ``page_cache_keys(key)``."""
+def page_body(key: str, cached: dict[str, Any], *, stamp: ArticleRef, render: Callable[[], str]) -> bytes:
+    """The page at ``key`` as rendered for exactly ``stamp`` (the article's current pointer):
+    from this process's memory, else the shared cache, else rendered now and kept in both.
+    ``cached`` holds what ``lookup_article`` fetched for ``page_cache_keys(key)``."""
     body = local_pages.get(key, stamp)
     if body is not None:
         return body
@@ -737,7 +688,7 @@ def review_facts(page: ArticlePage, reviewers: tuple[ReviewerFact, ...]) -> dict
 
 def published_reviewers(page: ArticlePage) -> tuple[ReviewerFact, ...]:
     """The reviewers of the published version, whatever version the page shows."""
-    if not page.pending and page.historic is None:
+    if page.historic is None:
         return page.reviewers
     key = _reviewers_key(page.article.published)
     return _load([], reviewers_of=page.article.published)[key]
@@ -787,7 +738,7 @@ def index_articles() -> QuerySet[Article]:
     """Public articles for listing, newest change first, with what each row shows (constant queries)."""
     return (
         public_articles()
-        .select_related("specialty", "published_version")
+        .select_related("published_version__specialty")
         .annotate(
             has_patient=_has_sections(Audience.PATIENT),
             has_professional=_has_sections(Audience.PROFESSIONAL),
@@ -874,9 +825,6 @@ def disclosures(member: BoardMember) -> list[Disclosure]:
 def readable_version_id(article: ArticleRef, number: int | None) -> int:
     """The version a reader's feedback is about: one they could have read, else the published one."""
     if number is not None:
-        pending = pending_version(article)
-        if pending is not None and pending.number == number:
-            return pending.id
         historic = historic_version(article, number)
         if historic is not None:
             return historic.id

@@ -102,12 +102,11 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     chosen = _choose_reader(request)
     if chosen is not None:
         return chosen
-    pending = public.pending_version(article, cached)
     body = public.page_body(
         key,
         cached,
-        stamp=(article, pending),
-        render=lambda: _article_html(public.article_page(article, requested, pending), reader, request.path),
+        stamp=article,
+        render=lambda: _article_html(public.article_page(article, requested), reader, request.path),
     )
     return _article_response(body)
 
@@ -231,7 +230,7 @@ class LatestArticlesFeed(Feed):
         return item.last_updated_at
 
     def item_categories(self, item):
-        return [item.specialty.name]
+        return [item.published_version.specialty.name]
 
 
 class _OnSiteUrl:

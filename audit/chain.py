@@ -14,6 +14,8 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.ipv6 import clean_ipv6_address
 
+from accounts.client_address import client_address
+
 from .models import AuditChainHead, AuditEvent
 
 
@@ -29,7 +31,9 @@ class RequestInfo:
         if request is None:
             return cls()
         return cls(
-            ip_address=request.META.get("REMOTE_ADDR") or None,
+            # Behind our proxies, the client's address rather than the proxy's (the same reading
+            # as the login limits; X-Forwarded-For is trusted only as far as our proxies wrote it).
+            ip_address=client_address(request),
             user_agent=(request.META.get("HTTP_USER_AGENT") or "")[:300],
         )
 

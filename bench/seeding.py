@@ -1041,6 +1041,7 @@ VERSION_COLUMNS = [
     "published_at",
     "superseded_at",
     "opened_from_state",
+    "specialty_id",
 ]
 ASSIGNMENT_COLUMNS = [
     "id",
@@ -1364,6 +1365,7 @@ class _ArticlePlan:
             None,
             None,
             opened_from,
+            spec.id,
         ]
         self.versions.append(row)
         if outcome == S.DRAFT:

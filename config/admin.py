@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
+from django.contrib import messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
-from audit.chain import RequestInfo, record
+from articles.errors import DomainError
 
 
 class OneObjectFetchesLazily:
@@ -34,39 +35,38 @@ class OneObjectFetchesLazily:
             return None
 
 
-def audit_admin_change(
-    request: HttpRequest, obj, form, *, action: str, article=None, formsets: Iterable = ()
-) -> None:
-    """One audit event for one save in the admin: each changed field's before and after (many-to-many
-    fields as sorted keys) and the inline rows added, changed or deleted. Nothing changed: no event."""
-    changes: dict[str, Any] = {}
-    for name in form.changed_data:
-        changes[name] = [_plain(form.initial.get(name)), _plain(form.cleaned_data.get(name))]
-    for formset in formsets:
-        rows = {
-            "added": [_row(o) for o in getattr(formset, "new_objects", [])],
-            "changed": [{"id": o.pk, "fields": list(f)} for o, f in getattr(formset, "changed_objects", [])],
-            "deleted": [o.pk for o in getattr(formset, "deleted_objects", [])],
-        }
-        if any(rows.values()):
-            changes[formset.prefix] = rows
-    if not changes:
-        return
-    record(
-        action,
-        actor=request.user,
-        target=obj,
-        article=article,
-        payload={"changes": changes, "via": "admin"},
-        request_info=RequestInfo.from_request(request),
-    )
+class DomainErrorsAsMessages:
+    """Shows a ``DomainError`` raised by a view of this admin as an error message.
+
+    The change view runs in a transaction, so by the time the error reaches
+    here everything it wrote has been rolled back.
+    """
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            if request.method == "POST" and object_id is not None:
+                self.refuse_post(request, self.get_object(request, unquote(object_id)))
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except DomainError as exc:
+            return self._error_response(request, exc)
+
+    def changelist_view(self, request, extra_context=None):
+        try:
+            return super().changelist_view(request, extra_context)
+        except DomainError as exc:
+            return self._error_response(request, exc)
+
+    def refuse_post(self, request: HttpRequest, obj: Any) -> None:
+        """Raise a DomainError to refuse a change (or action) POSTed to ``obj``'s page."""
+
+    def _error_response(self, request: HttpRequest, exc: DomainError) -> HttpResponse:
+        self.message_user(request, exc.message, messages.ERROR)
+        return HttpResponseRedirect(request.get_full_path())
 
 
-def _plain(value):
-    if isinstance(value, models.QuerySet | list | tuple | set):
-        return sorted(_plain(v) for v in value)
-    return getattr(value, "pk", value)
+def form_changes(form) -> dict[str, Any]:
+    """What a submitted admin form asks to change: each changed field's cleaned value.
 
-
-def _row(obj) -> dict[str, Any]:
-    return {"id": obj.pk, **{f.attname: _plain(getattr(obj, f.attname)) for f in obj._meta.concrete_fields}}
+    The domain function it goes to compares them with the row as stored and records what differs.
+    """
+    return {name: form.cleaned_data[name] for name in form.changed_data if name in form.cleaned_data}

@@ -309,6 +309,18 @@ VETTED = {
     # Memory each web process may use to keep recently served public article pages (they are
     # also in the shared cache; this saves moving them out of it on every request). 0 turns it off.
     "PUBLIC_PAGE_MEMORY_MB": float(os.environ.get("PUBLIC_PAGE_MEMORY_MB", "64")),
+    # Reverse proxies in front of the web processes that append to X-Forwarded-For: the client's
+    # address is read that many hops from the right (accounts/client_address.py). 0: the header
+    # is ignored and REMOTE_ADDR is the client (a client could otherwise name any address it likes
+    # and slip past every per-address limit). Both login limits and the audit trail read it.
+    "TRUSTED_PROXIES": int(os.environ.get("VETTED_TRUSTED_PROXIES", "0")),
+    # The API's token exchange locks a username (from every address) after this many failed
+    # passwords within the window, for this long; 0 failures turns the lock off.
+    "API_LOGIN_LOCK_FAILURES": int(os.environ.get("VETTED_API_LOGIN_LOCK_FAILURES", "10")),
+    "API_LOGIN_LOCK_WINDOW_MINUTES": float(os.environ.get("VETTED_API_LOGIN_LOCK_WINDOW_MINUTES", "15")),
+    "API_LOGIN_LOCK_MINUTES": float(os.environ.get("VETTED_API_LOGIN_LOCK_MINUTES", "15")),
+    # An API token stops working this many days after it was made (the owner gets a new one); 0: never.
+    "API_TOKEN_DAYS": float(os.environ.get("VETTED_API_TOKEN_DAYS", "90")),
 }
 
 LOGGING = {

@@ -2,18 +2,26 @@
 
 Assignments and reviews change only through ``reviews.assignments`` and
 ``reviews.decisions`` (which check who acts and audit it), so the admin shows
-them and never edits them.
+them and never edits them. The board's members and their conflicts change only
+through ``reviews.membership`` (one audit event per saved member or conflict).
 """
 
 from __future__ import annotations
 
 from django.contrib import admin, messages
-from django.db import transaction
-from django.utils import timezone
 
-from audit.chain import RequestInfo, record
-from config.admin import OneObjectFetchesLazily, audit_admin_change
+from articles.errors import DomainError
+from audit.chain import RequestInfo
+from config.admin import DomainErrorsAsMessages, OneObjectFetchesLazily, form_changes
 
+from . import membership
+from .membership import (
+    CONFLICT_FIELDS,
+    add_board_member,
+    change_conflict,
+    record_conflict,
+    update_board_member,
+)
 from .models import BoardMember, ConflictOfInterest, PublicationSchedule, Review, ReviewAssignment
 
 MANAGE = "articles.manage_articles"
@@ -54,7 +62,7 @@ class ConflictInline(ManagingEditorsOnly, admin.TabularInline):
 
 
 @admin.register(BoardMember)
-class BoardMemberAdmin(ManagingEditorsOnly, OneObjectFetchesLazily, admin.ModelAdmin):
+class BoardMemberAdmin(DomainErrorsAsMessages, ManagingEditorsOnly, OneObjectFetchesLazily, admin.ModelAdmin):
     list_display = [
         "display_name",
         "credentials",
@@ -71,47 +79,60 @@ class BoardMemberAdmin(ManagingEditorsOnly, OneObjectFetchesLazily, admin.ModelA
     inlines = [ConflictInline]
     actions = ["verify_credentials"]
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(self.readonly_fields)
+        if obj is not None and obj.assignments.exists():
+            fields.append("user")  # their reviews stay with the person who did them (reviews.membership)
+        return fields
+
+    def save_model(self, request, obj, form, change):
+        # A change is saved whole in save_related, fields and specialties together: one audit event
+        # per save (the admin would save the specialties after the fields, as a second change).
+        if not change:
+            add_board_member(
+                obj,
+                specialties=form.cleaned_data.get("specialties", ()),
+                by=request.user,
+                request_info=RequestInfo.from_request(request),
+            )
+
     def save_related(self, request, form, formsets, change):
-        # Who may review and sign is decided here (active, capacity, credentials, specialties,
-        # standing conflicts): every save is one audit event, fields and conflict rows together.
-        super().save_related(request, form, formsets, change)
-        audit_admin_change(
-            request,
-            form.instance,
-            form,
-            action="board.member_changed" if change else "board.member_added",
-            formsets=formsets,
-        )
+        info = RequestInfo.from_request(request)
+        if change:
+            update_board_member(form.instance.pk, form_changes(form), by=request.user, request_info=info)
+        for formset in formsets:
+            save_conflicts(request, form.instance, formset, info)
 
     @admin.action(description="Verify credentials (records you and now)")
     def verify_credentials(self, request, queryset):
-        missing = [m.display_name for m in queryset if m.credentials_expire_on is None]
-        if missing:
-            self.message_user(
-                request,
-                "Set an expiry date first for: " + ", ".join(missing) + ". Nothing was verified.",
-                messages.ERROR,
+        try:
+            members = membership.verify_credentials(
+                queryset.values_list("pk", flat=True),
+                by=request.user,
+                request_info=RequestInfo.from_request(request),
             )
+        except DomainError as exc:
+            self.message_user(request, exc.message, messages.ERROR)
             return
-        now = timezone.now()
-        with transaction.atomic():
-            for member in queryset.select_for_update():
-                member.credentials_verified_by = request.user
-                member.credentials_verified_at = now
-                member.save(update_fields=["credentials_verified_by", "credentials_verified_at"])
-                record(
-                    "board.credentials_verified",
-                    actor=request.user,
-                    target=member,
-                    payload={
-                        "member_id": member.pk,
-                        "member_user_id": member.user_id,
-                        "credentials": member.credentials,
-                        "expire_on": member.credentials_expire_on,
-                    },
-                    request_info=RequestInfo.from_request(request),
-                )
-        self.message_user(request, f"Verified the credentials of {queryset.count()} member(s).")
+        self.message_user(request, f"Verified the credentials of {len(members)} member(s).")
+
+
+def save_conflicts(request, member: BoardMember, formset, info: RequestInfo) -> None:
+    """Each new or changed conflict row through ``reviews.membership``: one audit event per row.
+
+    Sets what the admin's history message reads off a saved formset (``construct_change_message``).
+    """
+    formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+    for row in formset.forms:
+        if not row.has_changed():
+            continue  # an empty extra row, or one left as it was
+        wanted = {name: row.cleaned_data.get(name) for name in CONFLICT_FIELDS}
+        if row.instance.pk is None:
+            formset.new_objects.append(record_conflict(member, **wanted, by=request.user, request_info=info))
+        else:
+            asked = {name: wanted[name] for name in row.changed_data if name in CONFLICT_FIELDS}
+            if change_conflict(row.instance.pk, asked, by=request.user, request_info=info):
+                formset.changed_objects.append((row.instance, row.changed_data))
 
 
 @admin.register(ReviewAssignment)

@@ -84,6 +84,7 @@ from .models import (
     AssignmentStatus,
     BoardMember,
     ConflictCategory,
+    Decision,
     ExtensionStatus,
     Review,
     ReviewAssignment,
@@ -300,6 +301,41 @@ def announce_if_round_complete(article: Article, version: ArticleVersion, actor)
     return True
 
 
+def quorum_reached(
+    article: Article, version: ArticleVersion, *, deciding: ReviewAssignment | None = None
+) -> bool:
+    """The decision policy: do the reviews of ``version`` approve the article now?
+
+    Yes when its approvals come from at least ``article.approvals_needed`` distinct board members
+    (a person counts once), nobody recommended rejection (that is for the managing editor), and
+    no accepted assignment is still without its review (``deciding``, the one being completed,
+    aside). Call with the article row locked.
+    """
+    reviews = list(Review.objects.filter(version=version).values_list("reviewer_id", "decision"))
+    if any(decision == Decision.RECOMMEND_REJECT for _member, decision in reviews):
+        return False
+    outstanding = ReviewAssignment.objects.filter(version=version, status=AssignmentStatus.ACCEPTED)
+    if deciding is not None:
+        outstanding = outstanding.exclude(pk=deciding.pk)
+    approvers = {member for member, decision in reviews if decision == Decision.APPROVE}
+    return len(approvers) >= article.approvals_needed and not outstanding.exists()
+
+
+def approve_if_quorum_stands(article: Article, version: ArticleVersion) -> bool:
+    """After an assignment closes without a review (declined, cancelled, expired): if the approvals
+    already in now decide, approve the article (the system acts; ``perform`` re-checks the
+    signatures). Otherwise an article whose last outstanding reviewer stepped back would sit
+    under review with its quorum reached."""
+    article.refresh_from_db(fields=["state"])
+    current = version_under_review(article)
+    if article.state != S.UNDER_REVIEW or current is None or current.pk != version.pk:
+        return False
+    if not quorum_reached(article, version):
+        return False
+    workflow.perform(article, workflow.Action.APPROVE, None)
+    return True
+
+
 def _round_for(version: ArticleVersion) -> int:
     """Each reviewed version is one round: 1 for the first, then one more per version reviewed."""
     existing = ReviewAssignment.objects.filter(version=version).values_list("round", flat=True).first()
@@ -489,6 +525,7 @@ def decline_assignment(
             after_accepting=before == AssignmentStatus.ACCEPTED,
         )
         announce_if_round_complete(article, a.version, user)
+        approve_if_quorum_stands(article, a.version)
     return a
 
 
@@ -511,6 +548,7 @@ def expire_overdue_invitations(now: datetime.datetime | None = None) -> int:
             a.save(update_fields=["status", "expired_at"])
             audit("assignment.expired", a, None, before=AssignmentStatus.INVITED, respond_by=a.respond_by)
             announce_if_round_complete(article, a.version, None)
+            approve_if_quorum_stands(article, a.version)
             expired += 1
     return expired
 
@@ -613,6 +651,7 @@ def cancel_assignment(
         reason = _required(reason, "A reason for cancelling")
         _cancel(a, by, reason, automatic=False, request_info=request_info)
         announce_if_round_complete(article, a.version, by)
+        approve_if_quorum_stands(article, a.version)
     return a
 
 

@@ -14,7 +14,9 @@ reported as a :class:`Reason` with a code and a sentence a managing editor can a
   to review;
 - ``own_work``: four-eyes rule: the member owns the article, or is the author or last editor of
   any of its versions;
-- ``already_assigned``: already holds an open assignment on the version to review.
+- ``already_assigned``: already holds an open assignment on the version to review;
+- ``already_reviewed``: already reviewed the version to review (a person counts once per version,
+  so a second assignment could only count them twice).
 
 :func:`suggest_reviewers` ranks the eligible members (specialty match first, then fewest open
 assignments, then fastest recent turnaround) and lists the others with their reasons;
@@ -108,6 +110,7 @@ class _ArticleFacts:
     writer_names: dict[int, str]  # to name the writer an author conflict is with
     topic_text: str
     assigned_member_ids: frozenset[int]
+    reviewed_member_ids: frozenset[int]
 
 
 def version_under_review(article: Article) -> ArticleVersion | None:
@@ -124,14 +127,16 @@ def _facts(article: Article) -> _ArticleFacts:
     user_model = get_user_model()
     names = dict(user_model.objects.filter(pk__in=writers).values_list("pk", user_model.USERNAME_FIELD))
     topic_text = " ".join([article.title] + ([version.title, version.summary] if version is not None else []))
-    assigned = (
-        ReviewAssignment.objects.filter(version=version, status__in=OPEN_ASSIGNMENT_STATUSES).values_list(
-            "reviewer_id", flat=True
-        )
-        if version is not None
-        else []
+    assigned: set[int] = set()
+    reviewed: set[int] = set()
+    if version is not None:
+        for member_id, status in ReviewAssignment.objects.filter(
+            version=version, status__in=(*OPEN_ASSIGNMENT_STATUSES, AssignmentStatus.COMPLETED)
+        ).values_list("reviewer_id", "status"):
+            (reviewed if status == AssignmentStatus.COMPLETED else assigned).add(member_id)
+    return _ArticleFacts(
+        article, version, frozenset(writers), names, topic_text, frozenset(assigned), frozenset(reviewed)
     )
-    return _ArticleFacts(article, version, frozenset(writers), names, topic_text, frozenset(assigned))
 
 
 def _topic_mentioned(topic: str, text: str) -> bool:
@@ -209,9 +214,16 @@ def _reasons(
                 "They wrote or edited a version of this article, and nobody reviews their own work.",
             )
         )
+    number = facts.version.number if facts.version else "?"
     if member.pk in facts.assigned_member_ids:
-        number = facts.version.number if facts.version else "?"
         reasons.append(Reason("already_assigned", f"They are already assigned to version {number}."))
+    elif member.pk in facts.reviewed_member_ids:
+        reasons.append(
+            Reason(
+                "already_reviewed",
+                f"They already reviewed version {number}; each board member counts once per version.",
+            )
+        )
     return reasons
 
 
@@ -345,22 +357,13 @@ def update_own_bio(user, bio: str, *, request_info: RequestInfo | None = None) -
     return member
 
 
-def declare_standing_conflict(
-    user,
-    *,
-    kind: str,
-    topic: str = "",
-    details: str = "",
-    article: Article | None = None,
-    author=None,
-    request_info: RequestInfo | None = None,
-) -> ConflictOfInterest:
-    """Add a standing conflict of interest to the member's own profile, running from today.
+def conflict_subject_checked(kind: str, *, topic: str = "", article=None, author=None) -> str:
+    """Refuse a conflict whose kind does not match its subject; the topic as it is kept.
 
-    Only the subject that ``kind`` names is kept: the article, the author, or the topic text.
+    The one rule for what a conflict names, wherever it is recorded (a member's own profile,
+    a managing editor in the admin): an article, an author, or a topic's text.
     """
     topic = (topic or "").strip()
-    details = (details or "").strip()
     if kind not in ConflictKind.values:
         raise ContentInvalid(
             f"Unknown kind of conflict {kind!r}; use one of: {', '.join(ConflictKind.values)}.",
@@ -378,6 +381,25 @@ def declare_standing_conflict(
         raise ContentInvalid(
             "Say which author or editor the conflict is with.", fields={"author": ["Required."]}
         )
+    return topic if kind == ConflictKind.TOPIC else ""
+
+
+def declare_standing_conflict(
+    user,
+    *,
+    kind: str,
+    topic: str = "",
+    details: str = "",
+    article: Article | None = None,
+    author=None,
+    request_info: RequestInfo | None = None,
+) -> ConflictOfInterest:
+    """Add a standing conflict of interest to the member's own profile, running from today.
+
+    Only the subject that ``kind`` names is kept: the article, the author, or the topic text.
+    """
+    topic = conflict_subject_checked(kind, topic=topic, article=article, author=author)
+    details = (details or "").strip()
     with transaction.atomic():
         member = _own_member(user, lock=True)
         conflict = ConflictOfInterest.objects.create(

@@ -1,6 +1,6 @@
 """Reviews, signatures and what they decide; publishing what the board approved.
 
-Decision policy (one place: :func:`_approval_decides`): an article under review
+Decision policy (one place: :func:`reviews.assignments.quorum_reached`): an article under review
 is approved when the approvals of its current version reach
 ``article.approvals_needed`` (the specialty's number unless the article
 overrides it) and nothing is outstanding: no accepted assignment of that
@@ -33,6 +33,7 @@ from .assignments import (
     audit,
     lock_assignment,
     open_text,
+    quorum_reached,
     require_own,
 )
 from .board import version_under_review
@@ -151,19 +152,6 @@ def _check_signature(user, assignment: ReviewAssignment, password, session_last_
         )
 
 
-def _approval_decides(article: Article, version: ArticleVersion, assignment: ReviewAssignment) -> bool:
-    """Do the approvals now in approve the article? (Call with the article row locked.)"""
-    decisions = list(Review.objects.filter(version=version).values_list("decision", flat=True))
-    if Decision.RECOMMEND_REJECT in decisions:
-        return False
-    outstanding = (
-        ReviewAssignment.objects.filter(version=version, status=AssignmentStatus.ACCEPTED)
-        .exclude(pk=assignment.pk)
-        .exists()
-    )
-    return decisions.count(Decision.APPROVE) >= article.approvals_needed and not outstanding
-
-
 def submit_review(
     assignment: ReviewAssignment,
     user,
@@ -203,6 +191,12 @@ def submit_review(
         version = open_text(user, a)  # conflict declared and not blocking
         if article.state != S.UNDER_REVIEW or version_under_review(article).pk != version.pk:
             raise ReviewRefused(f"Version {version.number} is no longer under review.")
+        if Review.objects.filter(version=version, reviewer_id=a.reviewer_id).exists():
+            # Assignment refuses this already; the check here keeps one person one voice whatever
+            # path made the second assignment (the database constraint is the last word).
+            raise ReviewRefused(
+                f"You already reviewed version {version.number}; each board member counts once per version."
+            )
         if not a.reviewer.is_active:
             raise ReviewRefused("Your board membership is inactive; you cannot submit reviews.")
         if decision not in Decision.values:
@@ -261,7 +255,7 @@ def submit_review(
         # that is what gives them the reviewer role the workflow checks.
         if decision == Decision.REQUEST_CHANGES:
             workflow.perform(article, workflow.Action.REQUEST_CHANGES, user, request_info=request_info)
-        elif decision == Decision.APPROVE and _approval_decides(article, version, a):
+        elif decision == Decision.APPROVE and quorum_reached(article, version, deciding=a):
             workflow.perform(article, workflow.Action.APPROVE, user, request_info=request_info)
         a.status = AssignmentStatus.COMPLETED
         a.completed_at = now
@@ -337,7 +331,9 @@ def approvals_binding(version: ArticleVersion) -> list[Review]:
     stored rows, not read from a column) differs from what a reviewer signed,
     the text was changed after approval and publishing is refused.
     """
-    approvals = list(Review.objects.filter(version=version, decision=Decision.APPROVE).order_by("signed_at"))
+    approvals = _one_per_person(
+        Review.objects.filter(version=version, decision=Decision.APPROVE).order_by("signed_at", "pk")
+    )
     current = compute_content_hash(version)
     for approval in approvals:
         if approval.signed_content_hash != current:
@@ -350,6 +346,21 @@ def approvals_binding(version: ArticleVersion) -> list[Review]:
             f"Version {version.number}'s text differs from what was submitted; it cannot be published."
         )
     return approvals
+
+
+def _one_per_person(approvals: Iterable[Review]) -> list[Review]:
+    """Each board member's first approval only: a person counts once, and is listed once.
+
+    The database refuses a second review of a version by the same member
+    (``review_one_per_member_per_version``); this keeps the count honest for any row that
+    predates that constraint."""
+    seen: set[int] = set()
+    kept = []
+    for approval in approvals:
+        if approval.reviewer_id not in seen:
+            seen.add(approval.reviewer_id)
+            kept.append(approval)
+    return kept
 
 
 @dataclass(frozen=True)
@@ -378,10 +389,10 @@ def _declaration(a: ReviewAssignment) -> str:
 
 def reviewed_by(version: ArticleVersion) -> list[Signature]:
     """The signatures of the approvals of ``version``, oldest first."""
-    approvals = (
+    approvals = _one_per_person(
         Review.objects.filter(version=version, decision=Decision.APPROVE)
         .select_related("assignment")
-        .order_by("signed_at")
+        .order_by("signed_at", "pk")
     )
     return [
         Signature(

@@ -238,6 +238,10 @@ class Review(models.Model):
     class Meta:
         ordering = ["submitted_at"]
         indexes = [models.Index(fields=["version", "decision"], name="review_version_decision")]
+        constraints = [
+            # A person counts once: one board member, one review of a version, whatever the path.
+            models.UniqueConstraint(fields=["version", "reviewer"], name="review_one_per_member_per_version")
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_decision_display()} by {_reviewer_name(self)} on {loaded_str(self, 'version')}"

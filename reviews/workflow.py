@@ -70,7 +70,9 @@ TRANSITIONS: dict[str, Transition] = {
         ),
         _t(Action.START_REVIEW, {S.SUBMITTED}, S.UNDER_REVIEW, {Role.MANAGING_EDITOR}, "Start review"),
         _t(Action.REQUEST_CHANGES, {S.UNDER_REVIEW}, S.CHANGES_REQUESTED, {Role.REVIEWER}, "Request changes"),
-        _t(Action.APPROVE, {S.UNDER_REVIEW}, S.APPROVED, {Role.REVIEWER}, "Approve"),
+        # The system approves when the last outstanding reviewer steps back and the approvals in
+        # already decide (reviews.assignments.approve_if_quorum_stands); perform checks them.
+        _t(Action.APPROVE, {S.UNDER_REVIEW}, S.APPROVED, {Role.REVIEWER, Role.SYSTEM}, "Approve"),
         _t(
             Action.REJECT,
             {S.SUBMITTED, S.UNDER_REVIEW},
@@ -303,16 +305,62 @@ def _publish(ctx: StepContext) -> None:
             "version": version.number,
             "content_hash": version.content_hash,
             "reviewed_by": [a.signer_name for a in approvals],
+            # What the quorum was when readers were given this text (it may be raised later).
+            "approvals_required": article.approvals_needed,
             "superseded": previous.number if previous is not None and previous.pk != version.pk else None,
         }
     )
 
 
 def _revise(ctx: StepContext) -> None:
-    ctx.result.version = _copy_latest_into_new_draft(
-        ctx.article, ctx.actor, opened_from=ctx.result.state_before
-    )
+    draft = ctx.article.working_draft()
+    if draft is not None:
+        # Withdrawn while answering a change request: the draft already opened is the one to
+        # carry on with (copying it would strand it), and discarding it now returns here.
+        ArticleVersion.objects.filter(pk=draft.pk).update(opened_from_state=ctx.result.state_before)
+        draft.refresh_from_db()
+        ctx.result.version = draft
+        ctx.payload["reused_draft"] = True
+    else:
+        ctx.result.version = _copy_latest_into_new_draft(
+            ctx.article, ctx.actor, opened_from=ctx.result.state_before
+        )
     ctx.payload["version"] = ctx.result.version.number
+
+
+def _require_signed_quorum(ctx: StepContext) -> None:
+    """Approving is what the board's signatures decide, whoever calls it: the version under
+    review must hold the required number of signed approvals from distinct members, each bound
+    to its text (``reviews.decisions.approvals_binding``)."""
+    from reviews.decisions import approvals_binding
+
+    version = ctx.article.versions.filter(frozen_at__isnull=False).order_by("-number").first()
+    approvals = approvals_binding(version) if version is not None else []
+    if len(approvals) < ctx.article.approvals_needed:
+        raise ContentInvalid(
+            f"The article needs {ctx.article.approvals_needed} signed approval(s) from distinct board "
+            f"members to be approved; it has {len(approvals)}. Approving is the reviewers' signature."
+        )
+    ctx.result.version = version
+
+
+def _require_own_change_request(ctx: StepContext) -> None:
+    """Requesting changes comes with the reviewer's own review saying what to change."""
+    from reviews.models import Decision, Review
+
+    version = ctx.article.versions.filter(frozen_at__isnull=False).order_by("-number").first()
+    asked = (
+        ctx.actor is not None
+        and version is not None
+        and Review.objects.filter(
+            version=version, reviewer__user=ctx.actor, decision=Decision.REQUEST_CHANGES
+        ).exists()
+    )
+    if not asked:
+        raise ContentInvalid(
+            "Changes are requested with a review that says what to change; submit your review instead."
+        )
+    ctx.result.version = version
 
 
 def _discard(ctx: StepContext) -> None:
@@ -341,6 +389,8 @@ def _discard(ctx: StepContext) -> None:
     ctx.payload["discarded_version"] = version.number
     version.delete()
     ctx.result.version = article.versions.order_by("-number").first()
+    # The working specialty goes back with the text it was filed with.
+    article.specialty_id = ctx.result.version.specialty_id
 
 
 def _archive(ctx: StepContext) -> None:
@@ -350,6 +400,8 @@ def _archive(ctx: StepContext) -> None:
 
 
 STEPS: dict[str, Callable[[StepContext], None]] = {
+    Action.APPROVE: _require_signed_quorum,
+    Action.REQUEST_CHANGES: _require_own_change_request,
     Action.SUBMIT: _submit,
     Action.PUBLISH: _publish,
     Action.REVISE: _revise,
@@ -384,6 +436,7 @@ def _copy_latest_into_new_draft(article: Article, actor, *, opened_from: str) ->
         summary=latest.summary,
         origin=latest.origin,
         generator=latest.generator,
+        specialty_id=article.specialty_id,
         author=actor if actor is not None else latest.author,
         last_edited_by=actor,
         created_at=now,
@@ -430,29 +483,29 @@ def open_working_draft(article: Article, actor, *, request_info: RequestInfo | N
     transition back to draft. While changes are requested the article keeps
     its state and the new version is simply opened (and audited) for round 2.
     """
-    draft = article.working_draft()
-    if draft is not None:
+    pk = article.pk if isinstance(article, Article) else article
+    with transaction.atomic():
+        # Decided on the stored state, under the lock: the caller's copy may be stale.
+        locked = Article.objects.select_for_update(of=("self",)).get(pk=pk)
+        draft = locked.working_draft()
+        if draft is not None and locked.state in TRANSITIONS[Action.SUBMIT].sources:
+            return draft
+        if locked.state != S.CHANGES_REQUESTED:
+            return perform(locked, Action.REVISE, actor, request_info=request_info).version
+        if not roles_for(actor, locked) & {Role.EDITOR, Role.MANAGING_EDITOR}:
+            raise NotPermitted("Only the article's editor or a managing editor can revise it.")
+        draft = _copy_latest_into_new_draft(locked, actor, opened_from=locked.state)
+        record(
+            "version.opened",
+            actor=actor,
+            target=draft,
+            article=locked,
+            state_before=locked.state,
+            state_after=locked.state,
+            payload={"version": draft.number, "answering_changes_requested": True},
+            request_info=request_info,
+        )
         return draft
-    if article.state == S.CHANGES_REQUESTED:
-        with transaction.atomic():
-            locked = Article.objects.select_for_update().get(pk=article.pk)
-            if not roles_for(actor, locked) & {Role.EDITOR, Role.MANAGING_EDITOR}:
-                raise NotPermitted("Only the article's editor or a managing editor can revise it.")
-            draft = locked.working_draft()
-            if draft is None:
-                draft = _copy_latest_into_new_draft(locked, actor, opened_from=locked.state)
-                record(
-                    "version.opened",
-                    actor=actor,
-                    target=draft,
-                    article=locked,
-                    state_before=locked.state,
-                    state_after=locked.state,
-                    payload={"version": draft.number, "answering_changes_requested": True},
-                    request_info=request_info,
-                )
-        return draft
-    return perform(article, Action.REVISE, actor, request_info=request_info).version
 
 
 def next_review_date(reviewed_at: datetime.datetime, months: int) -> datetime.date:

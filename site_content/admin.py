@@ -1,11 +1,11 @@
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect
 
+from audit.chain import RequestInfo
 from config.admin import OneObjectFetchesLazily
 
+from .changes import add_policy_edition
 from .feedback import set_feedback_status
-from .models import EditorialPolicy, Feedback, SiteSettings
+from .models import EditorialPolicy, Feedback
 
 
 @admin.register(EditorialPolicy)
@@ -31,28 +31,7 @@ class EditorialPolicyAdmin(OneObjectFetchesLazily, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if not change:
-            obj.created_by = request.user
-            super().save_model(request, obj, form, change)
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(SiteSettings)
-class SiteSettingsAdmin(OneObjectFetchesLazily, admin.ModelAdmin):
-    list_display = ["__str__", "show_pending_versions", "updated_at"]
-    fields = ["show_pending_versions", "updated_at"]
-    readonly_fields = ["updated_at"]
-
-    def has_add_permission(self, request):
-        return False  # the one row is made on first use
-
-    def changelist_view(self, request, extra_context=None):
-        # A list of one row is noise: go straight to it.
-        if not self.has_view_or_change_permission(request):
-            raise PermissionDenied
-        site_settings, _ = SiteSettings.objects.get_or_create(pk=SiteSettings.SINGLETON_PK)
-        return redirect("admin:site_content_sitesettings_change", site_settings.pk)
+            add_policy_edition(obj, by=request.user, request_info=RequestInfo.from_request(request))
 
     def has_delete_permission(self, request, obj=None):
         return False

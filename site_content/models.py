@@ -1,5 +1,5 @@
-"""What the public site needs beyond articles: the editorial policy text, site-wide
-switches, and readers' feedback on an article."""
+"""What the public site needs beyond articles: the editorial policy text and readers'
+feedback on an article."""
 
 from __future__ import annotations
 
@@ -38,33 +38,6 @@ class EditorialPolicy(models.Model):
     def current(cls) -> EditorialPolicy | None:
         """The edition in force: the latest one whose publication time has come."""
         return cls.objects.filter(published_at__lte=timezone.now()).first()
-
-
-class SiteSettings(models.Model):
-    """Site-wide switches; a single row (pk 1)."""
-
-    SINGLETON_PK = 1
-
-    show_pending_versions = models.BooleanField(
-        default=False,
-        help_text=(
-            "Show readers a newer version while it is under review, under a caution banner. "
-            "When off, readers only ever see the version the board approved."
-        ),
-    )
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        verbose_name = "site settings"
-        verbose_name_plural = "site settings"
-        constraints = [models.CheckConstraint(condition=Q(pk=1), name="site_settings_singleton")]
-
-    def __str__(self) -> str:
-        return "Site settings"
-
-    def save(self, *args, **kwargs):
-        self.pk = self.SINGLETON_PK
-        super().save(*args, **kwargs)
 
 
 class FeedbackKind(models.TextChoices):

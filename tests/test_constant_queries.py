@@ -29,6 +29,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.roles import EDITOR, MANAGING_EDITOR, REVIEWER
+from api.models import ApiToken
 from articles.drafting import save_draft
 from articles.models import Article, ArticleState
 from articles.public import local_pages
@@ -312,6 +313,13 @@ def _api_audit(scene: Scene, n: int) -> str:
 @listing("api: notifications", "editor", "/api/v1/notifications/", api=True)
 def _api_notifications(scene: Scene, n: int) -> str:
     return _inbox(scene, n)
+
+
+@listing("api: tokens", "managing", "/api/v1/auth/tokens/", api=True)
+def _api_tokens(scene: Scene, n: int) -> str:
+    owner = make_user(f"token-owner-{n}", EDITOR)
+    token, _key = ApiToken.issue(user=owner, name=f"Pipeline token {n}", created_by=scene.managing)
+    return token.name
 
 
 @listing("api: public articles", "anonymous", "/api/v1/public/articles/", api=True)

@@ -17,7 +17,7 @@ import ipaddress
 import socket
 import ssl
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from django.conf import settings
 
@@ -73,11 +73,35 @@ class Target:
     address: str  # the checked IP address to connect to
 
 
+MAX_PORT = 65535
+
+
+def _port(parts: SplitResult) -> int | None:
+    """The URL's port, None when it names none; ``UnsafeTarget`` when it is not a usable port.
+
+    ``urlsplit`` accepts port 0 (which we would have quietly replaced by the default port) and
+    words its own refusals for programmers; this names the port as typed and what is allowed.
+    """
+    host_and_port = parts.netloc.rpartition("@")[2]
+    if host_and_port.startswith("["):  # [IPv6]:port
+        typed = host_and_port.partition("]")[2].removeprefix(":")
+    else:
+        typed = host_and_port.partition(":")[2]
+    try:
+        port = parts.port
+    except ValueError:
+        port = 0  # not a number, or out of range: refused below like 0
+    if port is None:
+        return None
+    if not 1 <= port <= MAX_PORT:
+        raise UnsafeTarget(f"The URL's port {typed!r} is not valid: a port is a number from 1 to {MAX_PORT}.")
+    return port
+
+
 def _parse(url: str) -> tuple[str, str, int, str]:
     allow_http = private_addresses_allowed()
     try:
         parts = urlsplit(url.strip())
-        port = parts.port
     except ValueError as exc:
         raise UnsafeTarget(f"The URL is not valid: {exc}.") from None
     scheme = parts.scheme.lower()
@@ -89,8 +113,9 @@ def _parse(url: str) -> tuple[str, str, int, str]:
         raise UnsafeTarget("The URL has no host name.")
     if parts.fragment:
         raise UnsafeTarget("The URL must not have a #fragment (it is never sent to the server).")
+    port = _port(parts)
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    return scheme, parts.hostname, port or (443 if scheme == "https" else 80), path
+    return scheme, parts.hostname, port if port is not None else (443 if scheme == "https" else 80), path
 
 
 def _resolve(host: str, port: int) -> list[IPAddress]:

@@ -53,7 +53,7 @@ class PublicArticleDetailView(PublicMixin, APIView):
         if article is None:
             raise Http404("No published article here.")
         # Only the published version: a newer one under review is never in this answer.
-        page = public.article_page(article, query.validated_data.get("audience"), None)
+        page = public.article_page(article, query.validated_data.get("audience"))
         shown = page.shown
         data = {
             "slug": article.slug,

@@ -177,3 +177,27 @@ def test_login_needs_the_csrf_token(editor):
     token = page.cookies["csrftoken"].value
     response = client.post(LOGIN, {"username": "editor", "password": PASSWORD, "csrfmiddlewaretoken": token})
     assert response.status_code == 302
+
+
+# --- the address the limit keys on (accounts.client_address) ---------------------------------------
+
+
+def test_a_forged_forwarded_for_header_does_not_dodge_the_limit(editor):
+    # No proxy is trusted by default: every attempt is from 203.0.113.7, whatever it claims.
+    for n in range(5):
+        attempt(Client(), "wrong", REMOTE_ADDR="203.0.113.7", HTTP_X_FORWARDED_FOR=f"198.51.100.{n}")
+
+    locked = attempt(Client(), PASSWORD, REMOTE_ADDR="203.0.113.7", HTTP_X_FORWARDED_FOR="198.51.100.99")
+    assert locked.status_code == 429
+
+
+def test_behind_a_trusted_proxy_the_limit_is_per_real_client(editor, settings):
+    settings.VETTED = {**settings.VETTED, "TRUSTED_PROXIES": 1}
+    proxy = {"REMOTE_ADDR": "10.0.0.1"}
+    for n in range(5):
+        # The client varies what it sends; the proxy appends the address it really saw.
+        attempt(Client(), "wrong", **proxy, HTTP_X_FORWARDED_FOR=f"198.51.100.{n}, 203.0.113.7")
+
+    assert attempt(Client(), PASSWORD, **proxy, HTTP_X_FORWARDED_FOR="203.0.113.7").status_code == 429
+    # Another client behind the same proxy is not locked out with the first.
+    assert attempt(Client(), PASSWORD, **proxy, HTTP_X_FORWARDED_FOR="198.51.100.2").status_code == 302

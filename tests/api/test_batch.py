@@ -157,3 +157,27 @@ def test_the_same_key_sent_twice_at_once_creates_the_drafts_once():
     assert answers[0].json() == answers[1].json()
     assert sorted(Article.objects.values_list("slug", flat=True)) == ["one", "two"]
     assert sum(a.has_header("Idempotent-Replayed") for a in answers) == 1
+
+
+def test_a_draft_asking_for_a_reserved_slug_is_refused_alone(pipeline):
+    body = {"drafts": [draft_payload(slug="new"), draft_payload(slug="batch"), draft_payload(title="Batch")]}
+    results = post(client_for(pipeline), body).json()["results"]
+    assert [r["ok"] for r in results] == [False, False, True]
+    assert results[0]["error"]["code"] == "invalid"
+    assert "The slug 'new' is reserved" in results[0]["error"]["fields"]["slug"][0]
+    # Made from a title, the slug steps over the reserved word instead.
+    assert results[2]["slug"] == "batch-2"
+    assert set(Article.objects.values_list("slug", flat=True)) == {"batch-2"}
+
+
+def test_an_article_with_a_reserved_slug_would_be_unreachable_so_none_is_made(pipeline):
+    client = client_for(pipeline)
+    refused = client.post("/api/v1/articles/", draft_payload(slug="batch"), format="json")
+    assert refused.status_code == 400
+    error = error_of(refused)
+    assert error["code"] == "invalid" and list(error["fields"]) == ["slug"]
+    assert not Article.objects.exists()
+
+    created = client.post("/api/v1/articles/", draft_payload(title="Batch"), format="json")
+    assert created.status_code == 201 and created.json()["slug"] == "batch-2"
+    assert client.get("/api/v1/articles/batch-2/").status_code == 200

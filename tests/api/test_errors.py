@@ -182,3 +182,20 @@ def test_a_path_without_its_trailing_slash_says_so(world):
     response = client_for(world.users["editor"]).post(f"{A}/articles", {}, format="json")
     assert response.status_code == 404
     assert error_of(response)["message"].endswith("Paths end with a slash: /api/v1/articles/")
+
+
+@pytest.mark.parametrize("method", ["get", "post", "put", "patch", "delete", "options", "head"])
+@pytest.mark.parametrize(
+    "path", ["/api/v1/nothing-here/", "/api/v2/articles/", "/api/v1/articles/x/unknown/"]
+)
+def test_an_unknown_api_path_is_a_json_404_for_every_method(world, method, path):
+    # CSRF checks on, as for a real client: a token and no cookie must not meet Django's HTML CSRF page.
+    client = client_for(world.users["editor"])
+    client.handler.enforce_csrf_checks = True
+    response = getattr(client, method)(path, {"title": "x"}, format="json")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    if method != "head":
+        error = error_of(response)
+        assert error["code"] == "not_found"
+        assert path in error["message"]

@@ -6,6 +6,7 @@ import pytest
 from django.core.cache import cache
 from django.db import transaction
 
+from api.models import ApiToken
 from articles.models import Article, ArticleState
 from tests.api.helpers import ALL_CHECKED, ROLES, client_for, draft_payload, error_of
 from tests.factories import PASSWORD
@@ -43,6 +44,10 @@ MATRIX = [
     # label                 method  path                                          body
     ("token",               "post", "/auth/token/",                               _token_body,
         (400, 201, 201, 201, 201, 201, 201)),
+    ("list tokens",         "get",  "/auth/tokens/",                              None,
+        (401, 200, 200, 200, 200, 200, 200)),
+    ("revoke a token",      "post", "/auth/tokens/{editor_token}/revoke/",        {},
+        (401, 200, 404, 200, 404, 404, 404)),
     ("list articles",       "get",  "/articles/",                                 None,
         (401, 200, 200, 200, 200, 200, 200)),
     ("create article",      "post", "/articles/",                                 _new_draft,
@@ -130,6 +135,7 @@ def test_every_endpoint_answers_every_role_as_the_table_says(world, settings):
     }
     clients = {role: world.client(role) for role in ROLES}
     ids = {"assignment": world.assignment.pk, "invitation": world.invitation.pk, **world.webhook_ids}
+    ids["editor_token"] = ApiToken.issue(user=world.users["editor"], name="spare")[0].pk
     wrong = []
     for label, method, path, body, expected in MATRIX:
         url = path.format(**ids) if path.startswith("/api/") else A + path.format(**ids)

@@ -9,6 +9,7 @@ from accounts.roles import EDITOR, MANAGING_EDITOR, REVIEWER
 from articles.models import Article, ArticleState, ArticleVersion, Specialty
 from audit.models import AuditEvent
 from reviews.workflow import Action, perform
+from tests.admin_forms import rendered_form_data
 from tests.factories import approve_directly, make_article, make_user, submit
 
 CHANGELIST = reverse("admin:articles_article_changelist")
@@ -234,7 +235,7 @@ def test_changing_an_articles_owner_in_the_admin_is_audited(client, staff_managi
 
     assert response.status_code == 302
     assert Article.objects.get(pk=draft_article.pk).owner_id == new_owner.pk
-    event = AuditEvent.objects.get(article=draft_article, action="article.admin_changed")
+    event = AuditEvent.objects.get(article=draft_article, action="article.settings_changed")
     assert event.actor_id == staff_managing.pk
     assert event.payload["changes"] == {"owner": [draft_article.owner_id, new_owner.pk]}
 
@@ -256,29 +257,10 @@ def test_adding_a_specialty_in_the_admin_is_audited(client, staff_managing):
 # --- the working draft -----------------------------------------------------------------
 
 
-def change_form_data(response) -> dict:
-    """What the browser would post back from a rendered admin change form, untouched."""
-    data = {}
-
-    def put(form):
-        for field in form:
-            value = field.value()
-            if value is None or value is False:
-                continue  # an unchecked box or empty value is simply absent
-            data[field.html_name] = "on" if value is True else value
-
-    put(response.context["adminform"].form)
-    for inline in response.context["inline_admin_formsets"]:
-        put(inline.formset.management_form)
-        for form in inline.formset.forms:
-            put(form)
-    return data
-
-
 def test_a_working_draft_edited_in_the_admin_is_saved_through_drafting(client, superuser, draft_article):
     version = draft_article.latest_version()
     client.force_login(superuser)
-    data = change_form_data(client.get(version_page(version)))
+    data = rendered_form_data(client.get(version_page(version)))
     data["title"] = "Cervical insufficiency: a guide"
     data["sections-0-body"] = "The cervix can open early [1]. A stitch may help [2]."
 
@@ -298,7 +280,7 @@ def test_a_stale_admin_save_is_refused_and_changes_nothing(client, superuser, ed
 
     version = draft_article.latest_version()
     client.force_login(superuser)
-    data = change_form_data(client.get(version_page(version)))
+    data = rendered_form_data(client.get(version_page(version)))
     # Someone else saves while the admin page is open.
     save_draft(draft_article, DraftContent.from_version(version), expected_revision=1, actor=editor)
     data["title"] = "Overwritten?"
@@ -314,7 +296,7 @@ def test_a_stale_admin_save_is_refused_and_changes_nothing(client, superuser, ed
 def test_a_malformed_reference_in_the_admin_is_shown_as_a_form_error(client, superuser, draft_article):
     version = draft_article.latest_version()
     client.force_login(superuser)
-    data = change_form_data(client.get(version_page(version)))
+    data = rendered_form_data(client.get(version_page(version)))
     data["references-0-doi"] = "https://doi.org/not-a-doi"
 
     response = client.post(version_page(version), data)

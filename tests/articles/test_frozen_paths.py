@@ -32,7 +32,12 @@ def test_moving_a_drafts_parts_into_a_frozen_version_is_refused(frozen_and_draft
 def test_re_pointing_a_drafts_parts_at_another_draft_is_allowed(submitted_article, editor, frozen_and_draft):
     _frozen, draft = frozen_and_draft
     other = ArticleVersion.objects.create(
-        article_id=draft.article_id, number=3, title="Scratch", author=editor, last_edited_by=editor
+        article_id=draft.article_id,
+        number=3,
+        title="Scratch",
+        specialty_id=draft.specialty_id,
+        author=editor,
+        last_edited_by=editor,
     )
 
     moved = Section.objects.filter(version=draft).update(version=other)

@@ -20,8 +20,6 @@ from django.core.cache import cache
 
 from articles import pointer_memory
 from articles.pointer_memory import PointerMemory, announce
-from site_content.models import SiteSettings
-from site_content.switches import SHOW_PENDING_KEY
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -173,17 +171,6 @@ def test_after_the_registry_is_flushed_announce_still_waits_for_every_subscriber
     assert memory.worker_id not in registry()
     announce(["k"])
     assert memory.recall(["k"]) is None
-
-
-@pytest.mark.redis
-def test_changing_the_site_switch_is_announced(leases, db, django_capture_on_commit_callbacks):
-    memory = leases()
-    memory.remember(memory.begin_read(), {SHOW_PENDING_KEY: 0})
-    site_settings, _ = SiteSettings.objects.get_or_create(pk=SiteSettings.SINGLETON_PK)
-    with django_capture_on_commit_callbacks(execute=True):
-        site_settings.show_pending_versions = True
-        site_settings.save()
-    assert memory.recall([SHOW_PENDING_KEY]) is None
 
 
 # --- with Redis and a second OS process -----------------------------------------------------------

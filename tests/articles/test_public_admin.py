@@ -1,4 +1,4 @@
-"""The admin pages managing editors use for the public site: policy, site settings, feedback queue."""
+"""The admin pages managing editors use for the public site: policy and feedback queue."""
 
 import datetime
 
@@ -6,8 +6,7 @@ import pytest
 
 from articles.models import Article
 from site_content.feedback import submit_feedback
-from site_content.models import EditorialPolicy, Feedback, SiteSettings
-from site_content.switches import current_site_settings
+from site_content.models import EditorialPolicy, Feedback
 from tests.articles.public_setup import publish_article, reviewer
 from tests.factories import make_user
 
@@ -66,30 +65,17 @@ def test_policy_editions_are_added_and_earlier_ones_kept(admin_client):
     assert first.body == "First edition"
 
 
-def test_site_settings_is_a_single_row_and_saving_it_applies_at_once(admin_client):
-    assert current_site_settings().show_pending_versions is False
-    response = admin_client.post(
-        "/admin/site_content/sitesettings/1/change/", {"show_pending_versions": "on"}
-    )
-    assert response.status_code == 302
-    assert current_site_settings().show_pending_versions is True
-    assert admin_client.get("/admin/site_content/sitesettings/add/").status_code == 403
-    assert SiteSettings.objects.count() == 1
-
-
 def test_feedback_cannot_be_added_or_deleted_in_the_admin(admin_client, feedback):
     assert admin_client.get("/admin/site_content/feedback/add/").status_code == 403
     admin_client.post(f"/admin/site_content/feedback/{feedback.pk}/delete/", {"post": "yes"})
     assert Feedback.objects.filter(pk=feedback.pk).exists()
 
 
-def test_managing_editors_edit_the_policy_and_settings_and_editors_work_the_feedback_queue(client, feedback):
+def test_managing_editors_edit_the_policy_and_editors_work_the_feedback_queue(client, feedback):
     from accounts.roles import EDITOR, MANAGING_EDITOR
 
     client.force_login(make_user("chief", MANAGING_EDITOR, is_staff=True))
     assert client.get("/admin/site_content/editorialpolicy/add/").status_code == 200
-    assert client.get("/admin/site_content/sitesettings/", follow=True).status_code == 200
-    assert SiteSettings.objects.filter(pk=1).exists()
     assert client.get(f"/admin/site_content/feedback/{feedback.pk}/change/").status_code == 200
     client.force_login(make_user("writer", EDITOR, is_staff=True))
     assert client.get(f"/admin/site_content/feedback/{feedback.pk}/change/").status_code == 200

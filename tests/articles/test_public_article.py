@@ -1,22 +1,32 @@
 """The public article page: what readers see, and what they never see."""
 
+from dataclasses import replace
+
 import pytest
 from django.utils import timezone
 
 from articles.drafting import SectionInput
-from articles.models import Article, Audience, Origin
+from articles.models import Article, ArticleState, Audience, Origin
 from reviews.models import ConflictOfInterest, Review
 from reviews.workflow import Action, perform
-from site_content.models import SiteSettings
 from tests.articles.public_setup import (
     ParsedPage,
+    json_ld,
     publish_article,
     publish_new_version,
     reviewer,
     second_version,
     start_new_version,
 )
-from tests.factories import make_article, make_assignment, make_user, submit, valid_content
+from tests.factories import (
+    make_article,
+    make_assignment,
+    make_user,
+    reread,
+    submit,
+    valid_content,
+)
+from tests.reviews.helpers import approve, make_reviewer, ready_to_review
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
@@ -273,38 +283,72 @@ def test_unknown_slug_is_not_found(client, db):
     assert client.get("/articles/" + "x" * 300 + "/").status_code == 404
 
 
-def test_version_under_review_stays_hidden_by_default(client, editor, managing, ana, published):
-    start_new_version(published, editor, managing, second_version())
-    html = client.get(url(published)).content.decode()
-    assert "What it is" in html and "What changed" not in html
-    assert "pending human review" not in html
-    assert client.get(f"{url(published)}versions/2/").status_code == 404
+UNSIGNED = "UNSIGNED-V2"
 
 
-def test_site_setting_shows_a_pending_version_under_a_caution_banner(
-    client, editor, managing, ana, published
+def unsigned_second_version():
+    """Version 2 with a marker in every field a reader could be shown: title, summary, a
+    section, a reference."""
+    first = valid_content().references
+    return second_version(
+        title=f"Cervical insufficiency {UNSIGNED} title",
+        summary=f"{UNSIGNED} summary nobody signed [1].",
+        sections=[SectionInput(Audience.PATIENT, f"{UNSIGNED} heading", f"{UNSIGNED} advice [1] [2].")],
+        references=[replace(first[0], title=f"{UNSIGNED} source"), *first[1:]],
+    )
+
+
+def everything_readers_see(client, article) -> dict[str, str]:
+    """Every public page and answer that shows this article, by path."""
+    page = url(article)
+    paths = [
+        page,
+        f"{page}?audience=professional",
+        f"{page}history/",
+        "/articles/",
+        # The search box echoes the query: asked in lower case, so only a result can hold the
+        # marker (the search ignores case).
+        f"/articles/?q={UNSIGNED.lower()}",
+        "/feed.atom",
+        "/sitemap.xml",
+        "/api/v1/public/articles/",
+        f"/api/v1/public/articles/{article.slug}/",
+        f"/api/v1/public/articles/{article.slug}/?audience=professional",
+    ]
+    seen = {}
+    for path in paths:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        seen[path] = response.content.decode()
+    return seen
+
+
+def test_readers_see_only_approved_text_while_a_new_version_is_under_review(
+    client, editor, managing, published
 ):
-    start_new_version(published, editor, managing, second_version())
-    SiteSettings.objects.update_or_create(pk=1, defaults={"show_pending_versions": True})
-    html = client.get(url(published)).content.decode()
-    assert "This content is pending human review and is for educational purposes only" in html
-    assert "What changed" in html
-    page = ParsedPage(html)
-    steps = [a for t, a in page.elements if t == "li" and "tracker__step" in a.get("class", "")]
-    assert [s.get("aria-current") for s in steps] == [None, "step", None]
-    # Turning it off again applies at once.
-    settings_row = SiteSettings.objects.get(pk=1)
-    settings_row.show_pending_versions = False
-    settings_row.save()
-    assert "What changed" not in client.get(url(published)).content.decode()
+    """Issue 14, "readers see only what was approved": a newer version is never shown to readers
+    before it is published, not while it is under review and not once approved either (the site
+    once had a switch that showed it under a caution banner)."""
+    before = everything_readers_see(client, published)
+    assert "What it is" in before[url(published)]
+    facts_before = json_ld(before[url(published)])
 
+    article = start_new_version(published, editor, managing, unsigned_second_version())
+    assert article.state == ArticleState.UNDER_REVIEW
+    under_review = everything_readers_see(client, article)
 
-def test_pending_setting_never_shows_drafts(client, editor, managing, published):
-    from reviews.workflow import open_working_draft
+    # Approved through the signing path itself (password, checklist), then not yet published.
+    approve(ready_to_review(article, make_reviewer("cleo", article.specialty), managing))
+    assert reread(article).state == ArticleState.APPROVED
+    approved = everything_readers_see(client, article)
 
-    open_working_draft(published, editor)
-    SiteSettings.objects.update_or_create(pk=1, defaults={"show_pending_versions": True})
-    assert "pending human review" not in client.get(url(published)).content.decode()
+    for seen in (under_review, approved):
+        for path, body in seen.items():
+            assert UNSIGNED not in body, path
+            assert "pending human review" not in body, path
+        assert json_ld(seen[url(published)]) == facts_before
+        assert seen == before
+    assert client.get(f"{url(published)}versions/2/").status_code == 404
 
 
 # --- history --------------------------------------------------------------------------------------

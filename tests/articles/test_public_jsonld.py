@@ -7,7 +7,6 @@ from articles.drafting import ReferenceInput, SectionInput
 from articles.markdown import text_of
 from articles.models import Article, Audience, ReferenceKind
 from reviews.models import Decision, Review
-from site_content.models import SiteSettings
 from tests.articles.public_setup import (
     ParsedPage,
     json_ld,
@@ -119,11 +118,6 @@ def test_a_newer_version_under_review_changes_nothing_in_the_facts(client, artic
     )
     assert Article.objects.get(pk=article.pk).state == "under_review"
     assert facts(client, path) == before
-    # Even when the site shows the pending text to readers, the facts stay those of reviewed text.
-    SiteSettings.objects.update_or_create(pk=1, defaults={"show_pending_versions": True})
-    html = client.get(path).content.decode()
-    assert "A NEW SUMMARY" in html
-    assert json_ld(html) == [before]
 
 
 def test_canonical_open_graph_and_twitter_tags(client, article):

@@ -1,5 +1,6 @@
 """seed_demo: the path `make run` takes. Safe to run twice; everything through the real workflow."""
 
+from collections import Counter
 from io import StringIO
 
 from django.contrib.auth import authenticate, get_user_model
@@ -59,6 +60,15 @@ class SeedDemoTests(TestCase):
         assert counts() == before
         assert before["Article"] >= 6
         assert verify_chain().ok
+
+    def test_people_specialties_and_the_board_are_each_one_audit_event(self):
+        # Property 4 (issue 14): a command is a door too. The second run above writes nothing.
+        actions = Counter(AuditEvent.objects.values_list("action", flat=True))
+        assert actions["account.created"] == len(LOGINS) + 1  # and the superuser
+        assert actions["specialty.created"] == Specialty.objects.count()
+        assert actions["board.member_added"] == actions["board.credentials_verified"] == 2
+        verified = AuditEvent.objects.filter(action="board.credentials_verified").select_related("actor")
+        assert {e.actor.username for e in verified} == {"managing"}
 
     def test_it_prints_every_demo_login(self):
         for username in [*LOGINS, "admin"]:

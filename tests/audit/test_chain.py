@@ -271,3 +271,14 @@ def test_concurrent_audit_writes_never_share_a_predecessor():
     assert len({e.prev_hash for e in events}) == len(events)
     assert [e.seq for e in events] == list(range(1, len(events) + 1))
     assert verify_chain().ok
+
+
+def test_an_event_from_a_request_behind_a_trusted_proxy_records_the_client(db, rf, settings):
+    settings.VETTED = {**settings.VETTED, "TRUSTED_PROXIES": 1}
+    request = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.7")
+    event = record("test.ip", request_info=RequestInfo.from_request(request))
+    assert AuditEvent.objects.get(pk=event.pk).ip_address == "203.0.113.7"
+
+    settings.VETTED = {**settings.VETTED, "TRUSTED_PROXIES": 0}
+    event = record("test.ip", request_info=RequestInfo.from_request(request))
+    assert AuditEvent.objects.get(pk=event.pk).ip_address == "10.0.0.1"

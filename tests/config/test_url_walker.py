@@ -169,6 +169,10 @@ def WEBHOOK_DELIVERY(w):
     return w.pk("webhooks.webhookmessage")
 
 
+def INTEGRATION_TOKEN(w):
+    return w.pk("api.apitoken")
+
+
 def ONE(w):
     return 1
 
@@ -439,6 +443,19 @@ CASES: list[Case] = [
     Case("public:sitemap", url("public:sitemap"), EVERYONE_200, head=True),
     # --- the JSON API ---
     Case("api:token", url("api:token"), POST_ONLY),
+    # Everyone lists their own tokens; the integration client's token is its own and managing editors'.
+    Case("api:tokens", url("api:tokens"), API_SIGNED_IN),
+    Case(
+        "api:token-revoke",
+        url("api:token-revoke", INTEGRATION_TOKEN),
+        API_POST_ONLY,
+        refused={
+            "anonymous": 401,
+            **dict.fromkeys(("owner", "other_editor", "reviewer", "other_reviewer"), 404),
+        },
+        body={},
+        json=True,
+    ),
     Case("api:articles", url("api:articles"), API_SIGNED_IN),
     Case(
         "api:batch",
@@ -668,13 +685,12 @@ def _managers_read_only() -> AdminAccess:
     return AdminAccess(MANAGERS_ADMIN, NOBODY, MANAGERS_ADMIN, MANAGERS_ADMIN, NOBODY)
 
 
-SETTINGS_PAGE = Redirect(lambda w: _admin_object("site_content.sitesettings", "change", w))
-
 # Model label -> who gets what. The object opened is the world's (``url_world.World.objects``):
 # for articles and versions, the owner's draft, which another editor must not find.
 ADMIN_MODELS: dict[str, AdminAccess] = {
-    "auth.group": _superuser_only(),
-    "auth.user": _superuser_only(),
+    # Deactivated, never deleted: the audit trail names them (accounts/admin.py).
+    "auth.group": _superuser_only(delete=NOBODY),
+    "auth.user": _superuser_only(delete=NOBODY),
     "audit.auditevent": _managers_read_only(),
     "articles.specialty": AdminAccess(ALL_STAFF, MANAGERS_ADMIN, ALL_STAFF, ALL_STAFF, NOBODY),
     "articles.article": AdminAccess(
@@ -710,14 +726,6 @@ ADMIN_MODELS: dict[str, AdminAccess] = {
     "notifications.staffprofile": AdminAccess(*(MANAGERS_ADMIN,) * 4, SUPERUSER_ONLY),
     "site_content.editorialpolicy": AdminAccess(
         MANAGERS_ADMIN, MANAGERS_ADMIN, MANAGERS_ADMIN, MANAGERS_ADMIN, NOBODY
-    ),
-    # Its list is one row: it sends you straight to it.
-    "site_content.sitesettings": AdminAccess(
-        _staff(403, 403, SETTINGS_PAGE, SETTINGS_PAGE),
-        NOBODY,
-        MANAGERS_ADMIN,
-        MANAGERS_ADMIN,
-        NOBODY,
     ),
     "site_content.feedback": AdminAccess(ALL_STAFF, NOBODY, ALL_STAFF, ALL_STAFF, NOBODY),
     "api.apitoken": AdminAccess(MANAGERS_ADMIN, MANAGERS_ADMIN, MANAGERS_ADMIN, MANAGERS_ADMIN, NOBODY),

@@ -33,7 +33,7 @@ from reviews.decisions import schedule_publication
 from reviews.models import PublicationSchedule, Review, SectionComment
 from reviews.workflow import Action, perform
 from site_content.feedback import submit_feedback
-from site_content.models import EditorialPolicy, Feedback, FeedbackKind, SiteSettings
+from site_content.models import EditorialPolicy, Feedback, FeedbackKind
 from tests.factories import approve_directly, make_article, make_specialty, make_user, submit
 from tests.reviews.helpers import make_reviewer, ready_to_review, request_changes, resubmit
 from webhooks import endpoints
@@ -125,7 +125,6 @@ def build_world() -> World:
     NotificationPreference.objects.create(user=owner)
     StaffProfile.objects.create(user=managing)
     EditorialPolicy.objects.create(body="# How we review\n\nEvery article is reviewed.", change_note="First.")
-    site_settings, _ = SiteSettings.objects.get_or_create(pk=SiteSettings.SINGLETON_PK)
     token, _key = ApiToken.issue(user=users["integration"], name="walker")
     rule = ReminderRule.objects.first() or ReminderRule.objects.create(
         name="Walker reminder", phase="review", offset_days=-2, recipient="reviewer"
@@ -182,7 +181,6 @@ def build_world() -> World:
             "notifications.notificationpreference": NotificationPreference.objects.get(user=owner),
             "notifications.staffprofile": StaffProfile.objects.get(user=managing),
             "site_content.editorialpolicy": EditorialPolicy.objects.first(),
-            "site_content.sitesettings": site_settings,
             "site_content.feedback": Feedback.objects.get(pk=feedback.pk),
             "api.apitoken": token,
             "webhooks.endpoint": endpoint,

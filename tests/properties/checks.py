@@ -10,8 +10,8 @@ for, checked by ``reader_view``/``check_readers_see_only_approved``):
 - publication facts, written only by the ``publish`` step: which version is published,
   first published, last updated, last reviewed, next review due, who reviewed it (the
   version's signed approvals) -- they change only when a new version is published;
-- the specialty: not stored on the version, so it must not change on the public side unless a
-  new version is published (or the article leaves the public site).
+- the specialty: filed with each version (``ArticleVersion.specialty``, frozen with it);
+  readers see the published version's, whatever the article's working value says.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from django.db import transaction
 from articles import public
 from articles.content import compute_content_hash
 from articles.errors import DomainError
-from articles.models import Article, ArticleState, ArticleVersion
+from articles.models import Article, ArticleState, ArticleVersion, Specialty
 from audit.chain import verify_chain
 from audit.models import AuditEvent
 from reviews import workflow
@@ -50,22 +50,24 @@ def reader_view(slug: str) -> dict[str, Any] | None:
     ref = public.resolve_article(slug)
     if ref is None:
         return None
-    pending = public.pending_version(ref)
     pages = {}
     for audience in (None, "professional"):
-        page = public.article_page(ref, audience, pending)
+        page = public.article_page(ref, audience)
         pages[audience or "-"] = {
             "shown": page.shown,
             "published": page.published,
             "reviewers": page.reviewers,
-            "pending": page.pending,
             "json_ld": public.review_facts(page, public.published_reviewers(page)),
         }
     listed = list(
         public.index_articles()
         .filter(pk=ref.id)
         .values(
-            "title", "specialty__name", "specialty__slug", "published_version__summary", "last_updated_at"
+            "title",
+            "published_version__specialty__name",
+            "published_version__specialty__slug",
+            "published_version__summary",
+            "last_updated_at",
         )
     )
     return {
@@ -159,7 +161,7 @@ def check_readers_see_only_approved(article: Article, view: dict[str, Any] | Non
             rendered = page[name]
             assert rendered.id == version.pk, (
                 f"Property 1: readers of {article.slug} ({audience}) are shown v{rendered.number}, "
-                f"not the published v{version.number} (pending banner: {page['pending']})."
+                f"not the published v{version.number}."
             )
             assert rendered == fresh, (
                 f"Property 1: the {name} text readers of {article.slug} see differs from published "
@@ -177,8 +179,17 @@ def check_readers_see_only_approved(article: Article, view: dict[str, Any] | Non
             f"Property 2: JSON-LD of {article.slug} names a reviewer twice: {jsonld_names}."
         )
         assert page["json_ld"]["headline"] == version.title
+    specialty = Specialty.objects.filter(pk=version.specialty_id).values_list("name", "slug").get()
+    assert view["article"]["specialty"] == specialty, (
+        f"Property 1: readers of {article.slug} see the specialty {view['article']['specialty']}, "
+        f"published v{version.number} was reviewed under {specialty}."
+    )
     for row in view["index"]:
         assert row["title"] == version.title, f"Property 1: the index shows another title for {article.slug}."
+        assert (
+            row["published_version__specialty__name"],
+            row["published_version__specialty__slug"],
+        ) == specialty
         assert row["published_version__summary"] == version.summary
     for entry in view["history"]:
         assert entry.published_at is not None

@@ -18,14 +18,12 @@ from reviews.models import (
     ReviewAssignment,
     SectionComment,
 )
-from site_content.models import SiteSettings
 
 _BOARD = {
     "members": (BoardMember, ""),
     "member_specialties": (BoardMember.specialties.through, ""),
     "conflicts": (ConflictOfInterest, ""),
     "specialties": (Specialty, ""),
-    "site": (SiteSettings, ""),
 }
 _VERSION_IDS = "(SELECT id FROM {version} WHERE article_id = %(article)s)"
 _REVIEW_IDS = f"(SELECT id FROM {{review}} WHERE version_id IN {_VERSION_IDS})"

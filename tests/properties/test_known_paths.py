@@ -3,7 +3,8 @@ each runs the machine's rules in order, checking every property after each step.
 
 They pin the defects issue 14 names (found by the machine's checks on these paths, and by the
 campaign for the dead end): (a) one member counted twice, (b) a draft's specialty going live,
-(c) readers shown a version under review, (d) revise-then-withdraw leaves no way back into review.
+(c) readers shown a version under review (the switch that allowed it is gone), (d)
+revise-then-withdraw leaves no way back into review.
 """
 
 from __future__ import annotations
@@ -72,44 +73,30 @@ def published() -> list[Step]:
     return [create("obstetrics"), act("submit"), *approval_by("ana"), act("publish")]
 
 
-LEAD_FIXING = "Known defect of issue 14, fixed on main by the lead; flip when merged."
-
-
 @pytest.mark.django_db
 def test_published_and_revised_paths_hold_the_promise():
     replay(*published(), revise, edit(), act("submit"), *approval_by("ben"), act("publish"))
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(strict=True, reason=LEAD_FIXING)
 def test_person_counts_once_same_member_assigned_again():
     """(a) Two approvals needed; one member approves, is assigned again, approves again."""
     replay(create("cardiology"), act("submit"), *approval_by("ana"), *approval_by("ana"), act("publish"))
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(strict=True, reason=LEAD_FIXING)
 def test_readers_see_only_approved_specialty_of_a_new_draft():
     """(b) A new version's draft saved with another specialty."""
     replay(*published(), revise, edit(specialty="cardiology"))
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(strict=True, reason=LEAD_FIXING)
-def test_readers_see_only_approved_with_the_pending_switch_on():
-    """(c) The show_pending_versions switch on, a new version under review."""
-    replay(
-        *published(),
-        lambda m: m.toggle_site_settings(who="managing"),
-        revise,
-        edit(),
-        act("submit"),
-        assign("ben"),
-    )
+def test_readers_see_only_approved_while_a_new_version_is_under_review():
+    """(c) Readers kept seeing a version under review when a site switch allowed it (now gone)."""
+    replay(*published(), revise, edit(), act("submit"), assign("ben"))
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(strict=True, reason=LEAD_FIXING)
 def test_no_dead_end_revise_then_withdraw():
     """(d) Returned, a new version opened, then withdrawn."""
     replay(create("obstetrics"), act("submit"), act("return", "managing"), revise, act("withdraw"))

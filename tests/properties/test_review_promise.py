@@ -55,7 +55,7 @@ from articles.errors import DomainError
 from articles.models import Article, ArticleState, ArticleVersion, Origin, Section, Specialty
 from notifications.rereview import check_rereview_due, flag_rereview_for_reference
 from reviews import assignments as assigning
-from reviews import decisions, workflow
+from reviews import decisions, membership, workflow
 from reviews.board import declare_standing_conflict, end_standing_conflict
 from reviews.models import (
     CHECKLIST_ITEMS,
@@ -67,7 +67,6 @@ from reviews.models import (
     ReviewAssignment,
     SectionComment,
 )
-from site_content.models import SiteSettings
 from tests.factories import PASSWORD
 from tests.properties import checks, world
 from tests.properties.fingerprint import fingerprint
@@ -654,6 +653,12 @@ class ReviewPromise(RuleBasedStateMachine):
             "renew": {"credentials_expire_on": today + datetime.timedelta(days=365)},
         }[change]
         self._admin_edit(f"board member: {change}", BoardMember, obj, who, **changes)
+        if change == "renew" and self.user(who).has_perm("articles.manage_articles"):
+            # Changing the expiry date clears the verification: a managing editor verifies again.
+            self.attempt(
+                "verify credentials",
+                lambda: membership.verify_credentials([obj.pk], by=self.user(who)),
+            )
 
     def _admin_edit(self, label, model, obj, who, **changes):
         user = self.user(who)
@@ -701,18 +706,6 @@ class ReviewPromise(RuleBasedStateMachine):
                 details="Declared during review.",
             ),
         )
-
-    @rule(who=person(world.MANAGING))
-    def toggle_site_settings(self, who):
-        if not hasattr(SiteSettings, "show_pending_versions"):
-            return
-        site, _ = SiteSettings.objects.get_or_create(pk=SiteSettings.SINGLETON_PK)
-        user = self.user(who)
-        if not user.has_perm("site_content.change_sitesettings"):
-            return
-        with transaction.atomic():
-            world.admin_change(SiteSettings, site, user, show_pending_versions=not site.show_pending_versions)
-        event("did: toggle show_pending_versions")
 
     # --- after every step ----------------------------------------------------------------------------
 

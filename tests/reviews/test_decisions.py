@@ -14,6 +14,7 @@ from articles.errors import ContentInvalid, NotPermitted
 from articles.models import Article, ArticleState, Section
 from audit.models import AuditEvent
 from reviews.assignments import assign_reviewer
+from reviews.board import ReviewerNotEligible
 from reviews.decisions import (
     ReviewRefused,
     SignatureMismatch,
@@ -437,3 +438,82 @@ def test_no_assignment_stays_open_once_the_article_leaves_review(
         article=article, status__in=[AssignmentStatus.INVITED, AssignmentStatus.ACCEPTED]
     )
     assert list(still_open.values_list("reviewer__user__username", "status")) == []
+
+
+# --- a person counts once (issue 14, property 2) ---------------------------------------------
+
+
+def test_person_counts_once_when_assigned_again_after_approving(two_needed, managing, reviewer, reviewer2):
+    """The black-box defect: assigned again on the same version after approving, the same
+    board member approved twice and the article went out with them listed twice."""
+    approve(ready_to_review(two_needed, reviewer, managing))
+    with pytest.raises(ReviewerNotEligible) as refusal:
+        assign_reviewer(two_needed, reviewer, managing)
+    assert {r.code for r in refusal.value.reasons} == {"already_reviewed"}
+    assert state_of(two_needed) == ArticleState.UNDER_REVIEW
+    approve(ready_to_review(two_needed, reviewer2, managing))
+    assert state_of(two_needed) == ArticleState.APPROVED
+    version = two_needed.versions.get(number=1)
+    assert [s.name for s in reviewed_by(version)] == ["Dr Ana Reyes", "Dr Ben Okafor"]
+
+
+def test_person_counts_once_whatever_path_made_the_second_assignment(two_needed, managing, reviewer):
+    """A second assignment made behind the rules' back (a row written directly) still cannot
+    give the same person a second vote: the review is refused and the quorum is not reached."""
+    first = ready_to_review(two_needed, reviewer, managing)
+    approve(first)
+    second = ReviewAssignment.objects.create(
+        article=two_needed,
+        version=first.version,
+        round=first.round,
+        reviewer=reviewer,
+        assigned_by=managing,
+        status=AssignmentStatus.ACCEPTED,
+        respond_by=timezone.now() + datetime.timedelta(days=1),
+        conflict_declared_at=timezone.now(),
+        conflict_category=ConflictCategory.NONE,
+    )
+    with pytest.raises(ReviewRefused, match="counts once"):
+        approve(second)
+    assert state_of(two_needed) == ArticleState.UNDER_REVIEW
+    assert Review.objects.filter(version=first.version).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_database_refuses_a_second_review_of_a_version_by_one_member(two_needed, managing, reviewer):
+    from django.db import IntegrityError
+
+    first = ready_to_review(two_needed, reviewer, managing)
+    review = approve(first)
+    second = ReviewAssignment.objects.create(
+        article=two_needed,
+        version=first.version,
+        reviewer=reviewer,
+        assigned_by=managing,
+        status=AssignmentStatus.COMPLETED,
+        respond_by=timezone.now() + datetime.timedelta(days=1),
+    )
+    with pytest.raises(IntegrityError):
+        Review.objects.create(
+            assignment=second, version=review.version, reviewer=reviewer, decision=Decision.APPROVE
+        )
+
+
+def test_quorum_reached_approves_when_the_last_outstanding_reviewer_declines(
+    two_needed, managing, reviewer, reviewer2, specialty
+):
+    """Two approvals are in but a third accepted reviewer is outstanding, so the second approval
+    does not decide; when that reviewer steps back the article is approved (by the system)."""
+    third = make_reviewer("cleo", specialty, display_name="Dr Cleo Hart")
+    outstanding = ready_to_review(two_needed, third, managing)
+    approve(ready_to_review(two_needed, reviewer, managing))
+    approve(ready_to_review(two_needed, reviewer2, managing))
+    assert state_of(two_needed) == ArticleState.UNDER_REVIEW
+
+    seq = last_seq()
+    from reviews.assignments import decline_assignment
+
+    decline_assignment(outstanding, third.user, reason="Away.")
+    assert state_of(two_needed) == ArticleState.APPROVED
+    approve_event = AuditEvent.objects.get(seq__gt=seq, action="article.approve")
+    assert approve_event.actor_id is None

@@ -14,10 +14,10 @@ from django.db import transaction
 
 from accounts.roles import EDITOR, INTEGRATION_CLIENT, MANAGING_EDITOR, REVIEWER
 from articles.drafting import save_draft
-from articles.errors import NotPermitted
+from articles.errors import ContentInvalid, NotPermitted
 from articles.models import Article, ArticleState
 from audit.models import AuditEvent
-from reviews.models import AssignmentStatus
+from reviews.models import AssignmentStatus, Decision, Review
 from reviews.workflow import TRANSITIONS, Action, TransitionNotAllowed, open_working_draft, perform
 from tests.factories import (
     make_article,
@@ -87,6 +87,7 @@ ALLOWED: set[tuple[str, str, str]] = {
     (S.SUBMITTED, Action.START_REVIEW, MANAGING),
     (S.UNDER_REVIEW, Action.REQUEST_CHANGES, ASSIGNED_REVIEWER),
     (S.UNDER_REVIEW, Action.APPROVE, ASSIGNED_REVIEWER),
+    (S.UNDER_REVIEW, Action.APPROVE, SYSTEM),
     (S.SUBMITTED, Action.REJECT, MANAGING),
     (S.UNDER_REVIEW, Action.REJECT, MANAGING),
     (S.SUBMITTED, Action.RETURN, MANAGING),
@@ -161,7 +162,20 @@ def prepare(article: Article, action: str, role: str, people) -> Article:
     if role == CLIENT_OWNER:
         Article.objects.filter(pk=article.pk).update(owner=people[CLIENT_OWNER])
     if role == ASSIGNED_REVIEWER:
-        make_assignment(article.latest_version(), people[role], people[MANAGING], AssignmentStatus.ACCEPTED)
+        version = article.latest_version()
+        assignment = make_assignment(version, people[role], people[MANAGING], AssignmentStatus.ACCEPTED)
+        # Requesting changes comes with the reviewer's review (perform checks it).
+        if article.state == S.UNDER_REVIEW and action == Action.REQUEST_CHANGES:
+            Review.objects.create(
+                assignment=assignment,
+                version=version,
+                reviewer=assignment.reviewer,
+                decision=Decision.REQUEST_CHANGES,
+                comments="Cite the 2024 guideline.",
+            )
+    if article.state == S.UNDER_REVIEW and action == Action.APPROVE and role in (ASSIGNED_REVIEWER, SYSTEM):
+        # Approving comes with the board's signed quorum (perform checks it).
+        sign_approval(article.latest_version(), people["approver"], people[MANAGING])
     article = Article.objects.select_related("owner").get(pk=article.pk)
     if article.state == S.CHANGES_REQUESTED and action == Action.SUBMIT:
         draft = open_working_draft(article, article.owner)
@@ -201,3 +215,22 @@ def check_combination(article: Article, state: str, action: str, role: str, peop
             perform(article, action, people[role], reason=reason)
         assert Article.objects.get(pk=article.pk).state == state
         assert AuditEvent.objects.count() == events_before
+
+
+def test_approve_is_refused_without_the_signed_quorum(people):
+    """Whoever calls it, "approve" needs the signatures: an assigned reviewer without them is refused."""
+    article = prepare(build_article(S.UNDER_REVIEW, people[OWNER], people), "", ASSIGNED_REVIEWER, people)
+    events_before = AuditEvent.objects.count()
+    with pytest.raises(ContentInvalid, match="signed approval"):
+        perform(article, Action.APPROVE, people[ASSIGNED_REVIEWER])
+    assert Article.objects.get(pk=article.pk).state == S.UNDER_REVIEW
+    assert AuditEvent.objects.count() == events_before
+
+
+def test_request_changes_is_refused_without_the_reviewers_own_review(people):
+    article = prepare(build_article(S.UNDER_REVIEW, people[OWNER], people), "", ASSIGNED_REVIEWER, people)
+    events_before = AuditEvent.objects.count()
+    with pytest.raises(ContentInvalid, match="review that says what to change"):
+        perform(article, Action.REQUEST_CHANGES, people[ASSIGNED_REVIEWER])
+    assert Article.objects.get(pk=article.pk).state == S.UNDER_REVIEW
+    assert AuditEvent.objects.count() == events_before

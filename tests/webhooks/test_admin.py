@@ -87,3 +87,18 @@ def test_the_outbox_list_names_the_endpoint_and_kind_of_webhook_rows(
 
     page = staff.get("/admin/notifications/delivery/?channel=webhook").content.decode()
     assert endpoint.url in page and "article.submitted" in page
+
+
+@pytest.mark.parametrize("port", ["0", "70000"])
+def test_the_admin_refuses_an_invalid_port_and_says_why(staff, bot, port):
+    response = staff.post(
+        ADD,
+        {"client": bot.pk, "url": f"https://93.184.215.14:{port}/hooks", "kinds": ["article.published"]},
+    )
+
+    assert response.status_code == 200
+    assert (
+        f"port &#x27;{port}&#x27; is not valid: a port is a number from 1 to 65535"
+        in response.content.decode()
+    )
+    assert not Endpoint.objects.exists()

@@ -70,6 +70,23 @@ def test_an_unsafe_url_is_refused_when_registered_with_a_clear_reason(as_managin
     assert Endpoint.objects.count() == 0
 
 
+@pytest.mark.parametrize("port", ["0", "65536", "http"])
+def test_an_endpoint_with_an_invalid_port_is_refused_on_create_and_on_change(as_managing, bot, port):
+    says = f"The URL's port '{port}' is not valid: a port is a number from 1 to 65535."
+    created = as_managing.post(A, body(url=f"https://93.184.215.14:{port}/hook"), format="json")
+    assert created.status_code == 400
+    assert error_of(created)["fields"]["url"] == [says]
+    assert Endpoint.objects.count() == 0
+
+    endpoint_id = as_managing.post(A, body(), format="json").json()["id"]
+    changed = as_managing.patch(
+        f"{A}{endpoint_id}/", {"url": f"https://93.184.215.14:{port}/"}, format="json"
+    )
+    assert changed.status_code == 400
+    assert error_of(changed)["fields"]["url"] == [says]
+    assert Endpoint.objects.get(pk=endpoint_id).url == PUBLIC_URL
+
+
 def test_other_bad_input_is_a_400_naming_the_field(as_managing, bot, editor):
     cases = [
         (body(client="eddie"), "client"),  # an editor, not an integration client

@@ -57,6 +57,30 @@ def test_unsafe_urls_are_refused_with_the_reason(url, says, settings):
     assert says in str(refused.value)
 
 
+BAD_PORTS = ["0", "00", "65536", "99999", "abc", "-1", "+443", "4 43"]
+
+
+@pytest.mark.parametrize("port", BAD_PORTS)
+@pytest.mark.parametrize("allow_private", [False, True])
+def test_a_port_that_is_not_1_to_65535_is_refused_naming_it(port, allow_private, settings):
+    # Port 0 used to pass (and quietly become 443); the others were refused in urllib's words.
+    settings.VETTED = {**settings.VETTED, "WEBHOOKS_ALLOW_PRIVATE_ADDRESSES": allow_private}
+    for host in ("93.184.215.14", "[2606:4700::6810:85e5]"):
+        with pytest.raises(UnsafeTarget) as refused:
+            vet(f"https://{host}:{port}/hook")
+        assert (
+            str(refused.value) == f"The URL's port {port!r} is not valid: a port is a number from 1 to 65535."
+        )
+
+
+@pytest.mark.parametrize(("port", "connects_to"), [("1", 1), ("8443", 8443), ("65535", 65535), ("", 443)])
+def test_ports_1_to_65535_and_no_port_are_accepted(port, connects_to):
+    assert (
+        vet(f"https://93.184.215.14:{port}/hook" if port else "https://93.184.215.14/hook").port
+        == connects_to
+    )
+
+
 def test_a_public_https_url_is_vetted_to_the_address_it_will_connect_to():
     target = vet("https://93.184.215.14:8443/hooks/vetted?client=7")
     assert (target.scheme, target.host, target.port, target.path, target.address) == (

@@ -17,13 +17,16 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.changes import create_account, update_account
 from accounts.roles import EDITOR, MANAGING_EDITOR, REVIEWER, ensure_role_groups
 from articles.drafting import create_article
 from articles.errors import DomainError
 from articles.management.demo_content import ARTICLES, SPECIALTIES, DemoArticle
 from articles.models import Article, ArticleState, Specialty
+from articles.review_policy import add_specialty, update_specialty
 from reviews.assignments import accept_assignment, assign_reviewer, declare_conflict
 from reviews.decisions import submit_review
+from reviews.membership import add_board_member, verify_credentials
 from reviews.models import CHECKLIST_ITEMS, BoardMember, ConflictCategory, Decision, ReviewAssignment
 from reviews.workflow import Action, perform
 
@@ -67,12 +70,7 @@ class Command(BaseCommand):
         ensure_role_groups()
         users = {username: self._person(username, *details) for username, details in PEOPLE.items()}
         users[SUPERUSER] = self._superuser()
-        specialties = {
-            s.slug: Specialty.objects.update_or_create(
-                slug=s.slug, defaults={"name": s.name, "review_interval_months": s.review_interval_months}
-            )[0]
-            for s in SPECIALTIES
-        }
+        specialties = {s.slug: self._specialty(s) for s in SPECIALTIES}
         for username, details in BOARD.items():
             self._board_member(users[username], users["managing"], specialties, *details)
 
@@ -97,19 +95,35 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:<10} {group:<16} {first} {last}")
         self.stdout.write(f"  {SUPERUSER:<10} {'superuser':<16} site administrator")
 
+    # People, specialties and the board go through the same audited functions as the admin's
+    # (accounts.changes, articles.review_policy, reviews.membership): a second run changes
+    # nothing and so records nothing.
+
+    def _specialty(self, demo) -> Specialty:
+        specialty = Specialty.objects.filter(slug=demo.slug).first()
+        if specialty is None:
+            return add_specialty(
+                Specialty(slug=demo.slug, name=demo.name, review_interval_months=demo.review_interval_months)
+            )
+        update_specialty(
+            specialty.pk, {"name": demo.name, "review_interval_months": demo.review_interval_months}
+        )
+        return Specialty.objects.get(pk=specialty.pk)
+
     def _person(self, username: str, first: str, last: str, group: str | None, is_staff: bool):
         user_model = get_user_model()
-        user, created = user_model.objects.get_or_create(
-            username=username,
-            defaults={"first_name": first, "last_name": last, "email": f"{username}@vetted.local"},
-        )
-        if created:
+        roles = [Group.objects.get(name=group)] if group else []
+        user = user_model.objects.filter(username=username).first()
+        if user is None:
+            user = user_model(
+                username=username, first_name=first, last_name=last, email=f"{username}@vetted.local"
+            )
+            user.is_staff = is_staff
             user.set_password(PASSWORD)
-        user.is_staff = is_staff
-        user.is_active = True
-        user.save()
-        if group:
-            user.groups.add(Group.objects.get(name=group))
+            create_account(user, groups=roles)
+        else:
+            groups = set(user.groups.all()) | set(roles)
+            update_account(user.pk, {"is_staff": is_staff, "is_active": True, "groups": groups})
         # has_perm caches on the instance: hand out a fresh one that sees the groups.
         return user_model.objects.get(pk=user.pk)
 
@@ -117,24 +131,28 @@ class Command(BaseCommand):
         user_model = get_user_model()
         user = user_model.objects.filter(username=SUPERUSER).first()
         if user is None:
-            user = user_model.objects.create_superuser(SUPERUSER, f"{SUPERUSER}@vetted.local", PASSWORD)
+            user = user_model(
+                username=SUPERUSER, email=f"{SUPERUSER}@vetted.local", is_staff=True, is_superuser=True
+            )
+            user.set_password(PASSWORD)
+            create_account(user)
         return user
 
     def _board_member(self, user, verified_by, specialties, display_name, credentials, slugs, bio) -> None:
-        member, created = BoardMember.objects.get_or_create(
-            user=user,
-            defaults={
-                "display_name": display_name,
-                "credentials": credentials,
-                "bio": bio,
-                "max_open_assignments": 5,
-                "credentials_verified_by": verified_by,
-                "credentials_verified_at": timezone.now(),
-                "credentials_expire_on": timezone.localdate() + datetime.timedelta(days=730),
-            },
+        if BoardMember.objects.filter(user=user).exists():
+            return
+        member = add_board_member(
+            BoardMember(
+                user=user,
+                display_name=display_name,
+                credentials=credentials,
+                bio=bio,
+                max_open_assignments=5,
+                credentials_expire_on=timezone.localdate() + datetime.timedelta(days=730),
+            ),
+            specialties=[specialties[slug] for slug in slugs],
         )
-        if created:
-            member.specialties.set([specialties[slug] for slug in slugs])
+        verify_credentials([member.pk], by=verified_by)
 
 
 def seed_article(demo: DemoArticle, users: dict, specialties: dict) -> Article:
