@@ -16,7 +16,8 @@ from tests.reviews.helpers import make_reviewer
 @pytest.mark.django_db
 @pytest.mark.xfail(
     strict=True,
-    reason="Eligibility is checked only when assigning: a standing conflict declared afterwards does "
+    reason="(checks.KNOWN_OPEN: standing_conflict_after_assignment) Eligibility is checked only when "
+    "assigning: a standing conflict declared afterwards does "
     "not stop the review (reviews/decisions.py, reviews/board.py: the lead's files this session).",
 )
 def test_person_counts_once_no_review_after_declaring_a_standing_conflict():

@@ -71,8 +71,9 @@ from tests.factories import PASSWORD
 from tests.properties import checks, world
 from tests.properties.fingerprint import fingerprint
 
-EXAMPLES = int(os.environ.get("VETTED_FUZZ_EXAMPLES", "50"))
-STEPS = int(os.environ.get("VETTED_FUZZ_STEPS", "40"))
+# The bounded budget of `make test` (each of the fixed- and random-seed runs); `make fuzz` sets more.
+EXAMPLES = int(os.environ.get("VETTED_FUZZ_EXAMPLES", "20"))
+STEPS = int(os.environ.get("VETTED_FUZZ_STEPS", "25"))
 HTTP_EVERY = int(os.environ.get("VETTED_FUZZ_HTTP_EVERY", "25"))
 # Which properties to check (all by default); leaving one out lets a campaign look past a known defect.
 PROPERTIES = frozenset(os.environ.get("VETTED_FUZZ_PROPERTIES", "1,2,3,4").replace(" ", "").split(","))
@@ -324,7 +325,7 @@ class ReviewPromise(RuleBasedStateMachine):
                 self.attempt(
                     "guided revise", lambda: workflow.open_working_draft(article, self.user(owner)), pk
                 )
-            elif choice < 4 or not article.working_draft().change_summary:
+            elif choice < 4 or not (article.working_draft() and article.working_draft().change_summary):
                 self._edit(pk, owner, choice, choice, choice == 3, None, False, "guided edit")
             elif choice < 8:
                 act("submit", owner)
@@ -845,10 +846,13 @@ def test_review_promise_random_seed():
 
 
 @pytest.mark.fuzz
-@pytest.mark.skipif(not os.environ.get("VETTED_FUZZ_CAMPAIGN"), reason="the long campaign: make fuzz")
+@pytest.mark.skipif(
+    not os.environ.get("VETTED_FUZZ_EXAMPLES"), reason="the long campaign: make fuzz (VETTED_FUZZ_EXAMPLES)"
+)
 @pytest.mark.django_db
-def test_review_promise_campaign():
-    """The long campaign (``make fuzz``): 20 x VETTED_FUZZ_EXAMPLES runs, a random seed."""
+def test_review_promise_campaign(capsys):
+    """``make fuzz``: VETTED_FUZZ_EXAMPLES runs of VETTED_FUZZ_STEPS steps from a random seed;
+    prints what it covered (rules done and refused, states reached) even when it passes."""
     seed_value = int(os.environ.get("VETTED_FUZZ_SEED") or random.randrange(2**32))
-    print(f"review-promise campaign seed: {seed_value}")
-    _run(ReviewPromise, _settings(EXAMPLES * 20, max(STEPS, 60)), seed_value)
+    with capsys.disabled():
+        _run(ReviewPromise, _settings(EXAMPLES, STEPS), seed_value)
