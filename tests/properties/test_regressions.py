@@ -43,3 +43,34 @@ def test_person_counts_once_no_review_after_declaring_a_standing_conflict():
         approve(assignment)
 
     assert not Review.objects.filter(reviewer=member).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.xfail(
+    strict=True,
+    reason="(checks.KNOWN_OPEN: discard_draft_named_in_a_conflict) ConflictOfInterest.article is PROTECT "
+    "and the workflow's discard deletes the article (reviews/workflow.py: the lead's file this session).",
+)
+def test_no_request_gets_a_500_discarding_a_draft_named_in_a_standing_conflict():
+    """Property 5 (and 4), found by the machine's campaign (seed 3933015267, 150 x 50): a member
+    declared a standing conflict with a never-submitted draft; discarding the draft raised
+    ProtectedError (a 500 on the desk and the API) instead of a refusal or a clean discard."""
+    from accounts.roles import EDITOR
+    from articles.models import Article
+    from reviews.board import declare_standing_conflict
+    from reviews.models import ConflictKind
+    from reviews.workflow import Action, perform
+    from tests.factories import make_article
+
+    specialty = make_specialty("obstetrics")
+    editor = make_user("editor", EDITOR)
+    member = make_reviewer("ben", specialty)
+    article = make_article(editor, specialty)
+    declare_standing_conflict(member.user, kind=ConflictKind.ARTICLE, article=article, details="My patient.")
+
+    try:
+        perform(article, Action.DISCARD, editor)
+    except DomainError:
+        assert Article.objects.filter(pk=article.pk).exists()  # refused, with a message: fine
+    else:
+        assert not Article.objects.filter(pk=article.pk).exists()

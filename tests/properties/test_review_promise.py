@@ -33,6 +33,7 @@ import pytest
 import time_machine
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.test import Client
 from hypothesis import HealthCheck, seed, settings
 from hypothesis import event as hypothesis_event
@@ -148,6 +149,14 @@ class ReviewPromise(RuleBasedStateMachine):
         try:
             with transaction.atomic():
                 result = call()
+        except ProtectedError as exc:
+            # checks.KNOWN_OPEN: discarding a first draft a member declared a conflict with is a
+            # 500 today (tests/properties/test_regressions.py); everything else is a failure.
+            if "discard_draft_named_in_a_conflict" not in checks.KNOWN_OPEN or label != "discard":
+                raise
+            event(f"refused: {label}: ProtectedError (known open)")
+            assert checks.head_seq() == before_seq, f"Property 4: the failed {label} wrote audit events."
+            return exc
         except DomainError as exc:
             event(f"refused: {label}: {type(exc).__name__}")
             assert checks.head_seq() == before_seq, f"Property 4: the refused {label} wrote audit events."
@@ -414,7 +423,7 @@ class ReviewPromise(RuleBasedStateMachine):
             lambda: workflow.perform(article, action, self.user(who), reason="Because." if reason else ""),
             pk,
         )
-        if result is not None and result.deleted:
+        if isinstance(result, workflow.TransitionResult) and result.deleted:
             del self.tracked[pk]
 
     # --- assigning and reviewing ---------------------------------------------------------------------
