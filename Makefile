@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint install migrate seed worker beat services clean
+.PHONY: run test lint install migrate seed worker beat services clean fuzz
 
 # The newest Python >= 3.12 that really runs (pyenv shims on PATH may not).
 $(VENV)/bin/python:
@@ -61,6 +61,13 @@ lint: install
 
 test: lint
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# A long fuzzing campaign (issue 14): every test marked `fuzz` with VETTED_FUZZ_EXAMPLES examples
+# each instead of CI's small fixed budget, fresh random examples, and every page as every role.
+# Prints the answers it got per target. `make fuzz FUZZ_EXAMPLES=2000` for a longer one.
+FUZZ_EXAMPLES ?= 500
+fuzz: install
+	VETTED_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(VENV)/bin/pytest -m fuzz -p no:cacheprovider $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3

@@ -14,7 +14,7 @@ from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
 
 from audit.chain import RequestInfo
-from config.admin import DomainErrorsAsMessages, OneObjectFetchesLazily, form_changes
+from config.admin import DomainErrorsAsMessages, OneObjectFetchesLazily, SelectedRowsChecked, form_changes
 
 from .changes import create_account, create_group, update_account, update_group
 
@@ -25,7 +25,7 @@ admin.site.unregister(Group)
 
 
 @admin.register(User)
-class AccountAdmin(DomainErrorsAsMessages, OneObjectFetchesLazily, UserAdmin):
+class AccountAdmin(DomainErrorsAsMessages, OneObjectFetchesLazily, SelectedRowsChecked, UserAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # deactivate instead: reviews, signatures and the audit trail name the account
 
@@ -50,7 +50,7 @@ class AccountAdmin(DomainErrorsAsMessages, OneObjectFetchesLazily, UserAdmin):
 
 
 @admin.register(Group)
-class RoleGroupAdmin(DomainErrorsAsMessages, OneObjectFetchesLazily, GroupAdmin):
+class RoleGroupAdmin(DomainErrorsAsMessages, OneObjectFetchesLazily, SelectedRowsChecked, GroupAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # deleting a group would silently take its members' permissions away
 

@@ -9,7 +9,7 @@ from django.db import transaction
 
 from accounts.roles import INTEGRATION_CLIENT
 from audit.chain import RequestInfo, record
-from config.admin import OneObjectFetchesLazily
+from config.admin import OneObjectFetchesLazily, SelectedRowsChecked
 
 from . import tokens
 from .models import ApiToken
@@ -34,7 +34,7 @@ class ApiTokenForm(forms.ModelForm):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(OneObjectFetchesLazily, admin.ModelAdmin):
+class ApiTokenAdmin(OneObjectFetchesLazily, SelectedRowsChecked, admin.ModelAdmin):
     form = ApiTokenForm
     list_display = [
         "name",

@@ -26,6 +26,7 @@ from articles.models import (
     Section,
     Specialty,
 )
+from config.datetimes import StorableDateTimeSerializerField
 from notifications.models import DeliveryStatus
 from reviews.models import AssignmentStatus, ConflictCategory, Decision
 from webhooks.models import Endpoint, EventKind
@@ -343,8 +344,8 @@ class AssignmentDetailSerializer(AssignmentSerializer):
 
 class AssignInSerializer(serializers.Serializer):
     reviewer = serializers.CharField(max_length=150, help_text="The board member's username.")
-    due_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
-    respond_by = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    due_at = StorableDateTimeSerializerField(required=False, allow_null=True, default=None)
+    respond_by = StorableDateTimeSerializerField(required=False, allow_null=True, default=None)
 
 
 class DeclineInSerializer(serializers.Serializer):

@@ -25,7 +25,7 @@ from django.utils.html import format_html, format_html_join
 
 from audit.chain import RequestInfo
 from audit.models import AuditEvent
-from config.admin import DomainErrorsAsMessages, OneObjectFetchesLazily, form_changes
+from config.admin import DomainErrorsAsMessages, OneObjectFetchesLazily, SelectedRowsChecked, form_changes
 
 from .access import can_edit_draft, visible_articles
 from .drafting import DraftContent, ReferenceInput, SectionInput, refuse_stale, save_draft
@@ -41,7 +41,7 @@ AUDIT_TRAIL_SHOWN = 50  # on the article page; the audit log holds the rest
 
 
 @admin.register(Specialty)
-class SpecialtyAdmin(DomainErrorsAsMessages, OneObjectFetchesLazily, admin.ModelAdmin):
+class SpecialtyAdmin(DomainErrorsAsMessages, OneObjectFetchesLazily, SelectedRowsChecked, admin.ModelAdmin):
     list_display = ["name", "slug", "review_interval_months", "required_approvals"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -110,7 +110,7 @@ ADMIN_TRANSITIONS = ["submit", "start_review", "return", "reject", "withdraw", "
 
 
 @admin.register(Article)
-class ArticleAdmin(DomainErrorsAsMessages, OneObjectFetchesLazily, admin.ModelAdmin):
+class ArticleAdmin(DomainErrorsAsMessages, OneObjectFetchesLazily, SelectedRowsChecked, admin.ModelAdmin):
     list_display = [
         "title",
         "state",
@@ -373,7 +373,9 @@ class ReferenceInline(VersionPartInline):
 
 
 @admin.register(ArticleVersion)
-class ArticleVersionAdmin(DomainErrorsAsMessages, OneObjectFetchesLazily, admin.ModelAdmin):
+class ArticleVersionAdmin(
+    DomainErrorsAsMessages, OneObjectFetchesLazily, SelectedRowsChecked, admin.ModelAdmin
+):
     form = WorkingDraftForm
     inlines = [SectionInline, ReferenceInline]
     actions = None

@@ -10,6 +10,7 @@ from django import forms
 from django.forms.formsets import DELETION_FIELD_NAME, ORDERING_FIELD_NAME
 from django.utils.safestring import mark_safe
 
+from audit.filters import DateTimeFilter
 from reviews.models import ResponseStatus
 from reviews.workflow import TRANSITIONS, Action
 
@@ -49,7 +50,7 @@ class DeskArticleFilter(ArticleFilter):
     specialty = django_filters.ChoiceFilter(
         label="Specialty", field_name="specialty__slug", choices=[], empty_label="All specialties"
     )
-    updated_after = django_filters.IsoDateTimeFilter(
+    updated_after = DateTimeFilter(
         label="Updated since",
         field_name="updated_at",
         lookup_expr="gte",

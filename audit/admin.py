@@ -1,12 +1,12 @@
 from django.contrib import admin
 
-from config.admin import OneObjectFetchesLazily
+from config.admin import OneObjectFetchesLazily, SelectedRowsChecked
 
 from .models import AuditEvent
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(OneObjectFetchesLazily, admin.ModelAdmin):
+class AuditEventAdmin(OneObjectFetchesLazily, SelectedRowsChecked, admin.ModelAdmin):
     list_display = [
         "seq",
         "created_at",

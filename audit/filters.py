@@ -2,33 +2,20 @@
 
 from __future__ import annotations
 
-import datetime
-
 import django_filters
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet, Subquery
-from django_filters.fields import IsoDateTimeField
+
+from config.datetimes import StorableIsoDateTimeField
 
 from .models import AuditEvent
-
-
-class _InRangeDateTimeField(IsoDateTimeField):
-    def to_python(self, value):
-        value = super().to_python(value)
-        # 9999-12-31T23:59-12:00 parses, but turning it into UTC for the query overflows (a 500).
-        if value is not None and not datetime.MINYEAR < value.year < datetime.MAXYEAR:
-            raise ValidationError("Give a date and time between the years 2 and 9998.", code="invalid")
-        # Python accepts offsets up to ±23:59, PostgreSQL only to ±15:59 (a 500): query in UTC.
-        if value is not None and value.tzinfo is not None:
-            value = value.astimezone(datetime.UTC)
-        return value
 
 
 class DateTimeFilter(django_filters.IsoDateTimeFilter):
     """An ISO 8601 date and time (``2026-05-01`` or ``2026-05-01T08:00:00Z``) that can be queried."""
 
-    field_class = _InRangeDateTimeField
+    # Refuses what would overflow or what PostgreSQL cannot compare (config.datetimes), and queries in UTC.
+    field_class = StorableIsoDateTimeField
 
 
 class AuditEventFilter(django_filters.FilterSet):

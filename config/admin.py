@@ -70,3 +70,26 @@ def form_changes(form) -> dict[str, Any]:
     The domain function it goes to compares them with the row as stored and records what differs.
     """
     return {name: form.cleaned_data[name] for name in form.changed_data if name in form.cleaned_data}
+
+
+class SelectedRowsChecked:
+    """An action sent a selection that is no row's id is refused with a message, not a 500.
+
+    Django's admin filters ``pk__in=`` the ids it was sent; anything that is not an id of the
+    model (an empty or a made-up value: only a hand-made request sends one) raised ``ValueError``
+    there. Refused, the list is shown again with the message, as when nothing is selected. Every
+    admin of the project has it (Django's own user and group admins too: ``accounts/admin.py``).
+    """
+
+    def response_action(self, request: HttpRequest, queryset, *args, **kwargs):
+        from django.contrib import messages
+        from django.contrib.admin import helpers
+
+        pk = self.model._meta.pk
+        try:
+            for value in request.POST.getlist(helpers.ACTION_CHECKBOX_NAME):
+                pk.clean(value, None)  # an id of this model's type and range, or ValidationError
+        except ValidationError:
+            self.message_user(request, "The selection names rows that do not exist.", messages.WARNING)
+            return None
+        return super().response_action(request, queryset, *args, **kwargs)

@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 from django.core.exceptions import ObjectDoesNotExist
 
-from config.admin import OneObjectFetchesLazily
+from config.admin import OneObjectFetchesLazily, SelectedRowsChecked
 
 from . import outbox
 from .models import (
@@ -16,7 +16,7 @@ from .models import (
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(OneObjectFetchesLazily, admin.ModelAdmin):
+class DeliveryAdmin(OneObjectFetchesLazily, SelectedRowsChecked, admin.ModelAdmin):
     list_display = [
         "pk",
         "channel",
@@ -76,7 +76,7 @@ def _webhook_of(delivery: Delivery):
 
 
 @admin.register(Notification)
-class NotificationAdmin(OneObjectFetchesLazily, admin.ModelAdmin):
+class NotificationAdmin(OneObjectFetchesLazily, SelectedRowsChecked, admin.ModelAdmin):
     list_display = ["created_at", "recipient", "kind", "title", "is_essential", "read_at"]
     list_filter = ["kind", "is_essential"]
     search_fields = ["recipient__username", "title", "dedupe_key"]
@@ -89,14 +89,14 @@ class NotificationAdmin(OneObjectFetchesLazily, admin.ModelAdmin):
 
 
 @admin.register(ReminderRule)
-class ReminderRuleAdmin(OneObjectFetchesLazily, admin.ModelAdmin):
+class ReminderRuleAdmin(OneObjectFetchesLazily, SelectedRowsChecked, admin.ModelAdmin):
     list_display = ["name", "phase", "offset_days", "recipient", "repeat_every_days", "max_times", "active"]
     list_filter = ["phase", "recipient", "active"]
     list_editable = ["active"]
 
 
 @admin.register(RereviewFlag)
-class RereviewFlagAdmin(OneObjectFetchesLazily, admin.ModelAdmin):
+class RereviewFlagAdmin(OneObjectFetchesLazily, SelectedRowsChecked, admin.ModelAdmin):
     list_display = ["article", "reason", "doi", "pmid", "flagged_by", "created_at", "resolved_at"]
     list_filter = ["resolved_at"]
     search_fields = ["article__title", "doi", "pmid", "title", "reason"]
@@ -104,11 +104,11 @@ class RereviewFlagAdmin(OneObjectFetchesLazily, admin.ModelAdmin):
 
 
 @admin.register(NotificationPreference)
-class NotificationPreferenceAdmin(OneObjectFetchesLazily, admin.ModelAdmin):
+class NotificationPreferenceAdmin(OneObjectFetchesLazily, SelectedRowsChecked, admin.ModelAdmin):
     list_display = ["user", "email_mode"]
 
 
 @admin.register(StaffProfile)
-class StaffProfileAdmin(OneObjectFetchesLazily, admin.ModelAdmin):
+class StaffProfileAdmin(OneObjectFetchesLazily, SelectedRowsChecked, admin.ModelAdmin):
     list_display = ["user"]
     filter_horizontal = ["specialties"]

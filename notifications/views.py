@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -32,11 +32,15 @@ def inbox_list(request: HttpRequest) -> HttpResponse:
 
 
 def _back(request: HttpRequest) -> HttpResponse:
-    # Back to the list as it was filtered; only ever to a page of this site.
+    # Back to the list as it was filtered; only ever to a page of this site. Sent as an address,
+    # never through redirect(): it reads a bare word ("0", "list") as a view name to reverse,
+    # and a name that is none raised NoReverseMatch (a 500).
     target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+    if not target.startswith("/") or not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}
+    ):
         target = reverse("inbox:list")
-    return redirect(target)
+    return HttpResponseRedirect(target)
 
 
 @require_POST

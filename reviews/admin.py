@@ -12,7 +12,7 @@ from django.contrib import admin, messages
 
 from articles.errors import DomainError
 from audit.chain import RequestInfo
-from config.admin import DomainErrorsAsMessages, OneObjectFetchesLazily, form_changes
+from config.admin import DomainErrorsAsMessages, OneObjectFetchesLazily, SelectedRowsChecked, form_changes
 
 from . import membership
 from .membership import (
@@ -62,7 +62,9 @@ class ConflictInline(ManagingEditorsOnly, admin.TabularInline):
 
 
 @admin.register(BoardMember)
-class BoardMemberAdmin(DomainErrorsAsMessages, ManagingEditorsOnly, OneObjectFetchesLazily, admin.ModelAdmin):
+class BoardMemberAdmin(
+    DomainErrorsAsMessages, ManagingEditorsOnly, OneObjectFetchesLazily, SelectedRowsChecked, admin.ModelAdmin
+):
     list_display = [
         "display_name",
         "credentials",
@@ -136,7 +138,7 @@ def save_conflicts(request, member: BoardMember, formset, info: RequestInfo) -> 
 
 
 @admin.register(ReviewAssignment)
-class ReviewAssignmentAdmin(ReadOnly, OneObjectFetchesLazily, admin.ModelAdmin):
+class ReviewAssignmentAdmin(ReadOnly, OneObjectFetchesLazily, SelectedRowsChecked, admin.ModelAdmin):
     list_display = ["article", "version", "round", "reviewer", "status", "respond_by", "due_at", "invited_at"]
     list_filter = ["status", "round", "extension_status", "conflict_category"]
     search_fields = ["article__title", "article__slug", "reviewer__display_name"]
@@ -153,7 +155,7 @@ class ReviewAssignmentAdmin(ReadOnly, OneObjectFetchesLazily, admin.ModelAdmin):
 
 
 @admin.register(Review)
-class ReviewAdmin(ReadOnly, OneObjectFetchesLazily, admin.ModelAdmin):
+class ReviewAdmin(ReadOnly, OneObjectFetchesLazily, SelectedRowsChecked, admin.ModelAdmin):
     list_display = ["version", "reviewer", "decision", "submitted_at", "signer_name", "signed_at"]
     list_filter = ["decision"]
     search_fields = ["version__article__title", "reviewer__display_name", "signer_name"]
@@ -162,7 +164,7 @@ class ReviewAdmin(ReadOnly, OneObjectFetchesLazily, admin.ModelAdmin):
 
 
 @admin.register(PublicationSchedule)
-class PublicationScheduleAdmin(ReadOnly, OneObjectFetchesLazily, admin.ModelAdmin):
+class PublicationScheduleAdmin(ReadOnly, OneObjectFetchesLazily, SelectedRowsChecked, admin.ModelAdmin):
     list_display = ["article", "version", "publish_at", "status", "scheduled_by", "finished_at"]
     list_filter = ["status"]
     list_select_related = ["article", "version__article", "scheduled_by"]

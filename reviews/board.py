@@ -242,6 +242,17 @@ def ineligibility_reasons(member: BoardMember, article: Article) -> list[Reason]
     )
 
 
+# What still stops an assigned member when they submit: someone who became conflicted, inactive
+# or a writer of the article after being assigned counts no more than someone never assigned.
+# (Capacity and "already assigned" are about taking an assignment on, not about reviewing.)
+REVIEW_TIME_REASONS = frozenset({"inactive", "not_reviewer", "conflict", "own_work"})
+
+
+def review_time_refusals(member: BoardMember, article: Article) -> list[Reason]:
+    """Why ``member``, though assigned, may not review ``article`` now (empty: they may)."""
+    return [r for r in ineligibility_reasons(member, article) if r.code in REVIEW_TIME_REASONS]
+
+
 def check_eligible(member: BoardMember, article: Article) -> None:
     """Raise :class:`ReviewerNotEligible` with every reason, if there is any."""
     reasons = ineligibility_reasons(member, article)

@@ -36,7 +36,7 @@ from .assignments import (
     quorum_reached,
     require_own,
 )
-from .board import version_under_review
+from .board import review_time_refusals, version_under_review
 from .models import (
     CHECKLIST_ITEMS,
     AssignmentStatus,
@@ -199,6 +199,13 @@ def submit_review(
             )
         if not a.reviewer.is_active:
             raise ReviewRefused("Your board membership is inactive; you cannot submit reviews.")
+        refusals = review_time_refusals(a.reviewer, article)
+        if refusals:
+            # Eligibility is checked again here, not only when assigning: a standing conflict
+            # declared since (or a version written since) must stop the review.
+            raise ReviewRefused(
+                "You cannot review this article now: " + " ".join(r.message for r in refusals)
+            )
         if decision not in Decision.values:
             raise ContentInvalid(
                 f"Unknown decision {decision!r}; use one of: {', '.join(Decision.values)}.",

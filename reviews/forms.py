@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 
 from articles.models import Article, Section
+from config.datetimes import StorableDateTimeField
 
 from .models import CHECKLIST_ITEMS, BoardMember, ConflictCategory, ConflictKind, Decision, ReviewAssignment
 
@@ -38,13 +39,13 @@ class AssignForm(forms.Form):
         queryset=BoardMember.objects.select_related("user"),
         error_messages={"required": "Choose a board member to invite.", "invalid_choice": "Unknown member."},
     )
-    respond_by = forms.DateTimeField(
+    respond_by = StorableDateTimeField(
         label="Answer the invitation by",
         required=False,
         widget=DateTimeLocalInput(),
         help_text=f"By default, a few days from now. Time zone: {settings.TIME_ZONE}.",
     )
-    due_at = forms.DateTimeField(
+    due_at = StorableDateTimeField(
         label="Review due by",
         required=False,
         widget=DateTimeLocalInput(),
@@ -98,7 +99,7 @@ class DeclineForm(forms.Form):
 
 
 class ExtensionRequestForm(forms.Form):
-    until = forms.DateTimeField(
+    until = StorableDateTimeField(
         label="New due date", widget=DateTimeLocalInput(), help_text=f"Time zone: {settings.TIME_ZONE}."
     )
     reason = _reason("Why you need more time")

@@ -257,7 +257,8 @@ def _assign_page(
     assignable = article.state in (ArticleState.SUBMITTED, ArticleState.UNDER_REVIEW)
     if form is None:
         initial = {}
-        if request.GET.get("replaces", "").isdigit():
+        # isdecimal, not isdigit: "²" is a digit that int() cannot read (a 500).
+        if request.GET.get("replaces", "").isdecimal():
             initial["replaces"] = int(request.GET["replaces"])
         form = AssignForm(article=article, replaceable=replaceable, initial=initial)
     suggestions = suggest_reviewers(article) if assignable else None

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from audit.chain import RequestInfo
-from config.admin import OneObjectFetchesLazily
+from config.admin import OneObjectFetchesLazily, SelectedRowsChecked
 
 from .changes import add_policy_edition
 from .feedback import set_feedback_status
@@ -9,7 +9,7 @@ from .models import EditorialPolicy, Feedback
 
 
 @admin.register(EditorialPolicy)
-class EditorialPolicyAdmin(OneObjectFetchesLazily, admin.ModelAdmin):
+class EditorialPolicyAdmin(OneObjectFetchesLazily, SelectedRowsChecked, admin.ModelAdmin):
     """Managing editors add a new edition; earlier editions stay as they were published."""
 
     list_display = ["published_at", "change_note", "created_by"]
@@ -38,7 +38,7 @@ class EditorialPolicyAdmin(OneObjectFetchesLazily, admin.ModelAdmin):
 
 
 @admin.register(Feedback)
-class FeedbackAdmin(OneObjectFetchesLazily, admin.ModelAdmin):
+class FeedbackAdmin(OneObjectFetchesLazily, SelectedRowsChecked, admin.ModelAdmin):
     """The queue editors work through: new → acknowledged → corrected, or dismissed with a reason."""
 
     list_display = ["created_at", "article", "version_number", "kind", "status", "audience"]

@@ -88,3 +88,14 @@ def _fresh_page_memory():
     local_pages.clear()
     yield
     local_pages.clear()
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    # What the fuzzers asked and what came back (issue 14, property 5): printed by `make fuzz` and
+    # by any run that selects them (-m fuzz), so a campaign says what it covered.
+    from tests import fuzzing
+
+    if fuzzing.COVERAGE and (fuzzing.CAMPAIGN_EXAMPLES or "fuzz" in (config.option.markexpr or "")):
+        terminalreporter.section("fuzzing: answers by target (status: count)")
+        for line in fuzzing.coverage_report():
+            terminalreporter.write_line(line)

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 
 from articles.errors import DomainError
 from audit.chain import RequestInfo
-from config.admin import OneObjectFetchesLazily
+from config.admin import OneObjectFetchesLazily, SelectedRowsChecked
 
 from . import endpoints
 from .models import Attempt, Endpoint, EventKind, WebhookMessage
@@ -35,7 +35,7 @@ class EndpointForm(forms.ModelForm):
 
 
 @admin.register(Endpoint)
-class EndpointAdmin(OneObjectFetchesLazily, admin.ModelAdmin):
+class EndpointAdmin(OneObjectFetchesLazily, SelectedRowsChecked, admin.ModelAdmin):
     form = EndpointForm
     list_display = ["url", "client", "active", "failing_since", "disabled_at", "created_at"]
     list_filter = ["active"]
@@ -99,7 +99,7 @@ class AttemptInline(admin.TabularInline):
 
 
 @admin.register(WebhookMessage)
-class WebhookMessageAdmin(OneObjectFetchesLazily, admin.ModelAdmin):
+class WebhookMessageAdmin(OneObjectFetchesLazily, SelectedRowsChecked, admin.ModelAdmin):
     list_display = ["webhook_id", "kind", "endpoint", "article", "status", "attempt_count", "created_at"]
     list_filter = ["kind", "delivery__status"]
     search_fields = ["webhook_id", "endpoint__url", "article__slug"]

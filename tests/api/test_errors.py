@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from rest_framework.test import APIClient
 
+from api.models import ApiToken
+from articles.models import Article
 from tests.api.helpers import client_for, draft_payload, error_of
 
 A = "/api/v1"
@@ -199,3 +201,41 @@ def test_an_unknown_api_path_is_a_json_404_for_every_method(world, method, path)
         error = error_of(response)
         assert error["code"] == "not_found"
         assert path in error["message"]
+
+
+# --- issue 14, property 5 (no request gets a 500): found by tests/api/test_fuzz.py -------------------
+
+
+@pytest.mark.parametrize("body", [b"[" * 5_000 + b"]" * 5_000, b'{"a":' * 100 + b"1" + b"}" * 100])
+def test_no_500_when_json_nests_thousands_of_levels_deep(world, body):
+    # json raised RecursionError (a 500) past ~1,000 levels; any body nested past 32 is refused.
+    articles = Article.objects.count()
+    response = world.client("editor").generic(
+        "POST", "/api/v1/articles/", body, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert error_of(response)["code"] == "malformed_request"
+    assert "nested deeper than 32 levels" in error_of(response)["message"]
+    assert Article.objects.count() == articles
+
+
+def test_no_500_when_unknown_api_path_is_posted_with_a_token(world):
+    # The API's catch-all was not CSRF-exempt: a POST got Django's HTML 403 page, not the JSON 404.
+    client = APIClient(enforce_csrf_checks=True)
+    _token, key = ApiToken.issue(user=world.users["editor"], name="csrf")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    for method in ("post", "put", "patch", "delete"):
+        response = getattr(client, method)("/api/v1/no-such-endpoint/")
+        assert response.status_code == 404, method
+        assert error_of(response)["code"] == "not_found"
+
+
+def test_no_500_later_when_assignment_due_date_is_at_the_end_of_the_calendar(world):
+    # 9999-12-31 was stored, and any date arithmetic on it (reminders, extensions) overflowed.
+    response = world.client("managing").post(
+        f"/api/v1/articles/{world.under_review.slug}/assignments/",
+        {"reviewer": "rev2", "due_at": "9999-12-31T23:59:59Z"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "due_at" in error_of(response)["fields"]

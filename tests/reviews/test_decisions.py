@@ -517,3 +517,24 @@ def test_quorum_reached_approves_when_the_last_outstanding_reviewer_declines(
     assert state_of(two_needed) == ArticleState.APPROVED
     approve_event = AuditEvent.objects.get(seq__gt=seq, action="article.approve")
     assert approve_event.actor_id is None
+
+
+def test_person_counts_once_no_review_after_declaring_a_standing_conflict(
+    article, editor, managing, reviewer
+):
+    """Found by the review-promise state machine (property 2): eligibility was checked only when
+    assigning, so a member who declared a standing conflict with the author afterwards still
+    approved, and counted."""
+    from reviews.board import declare_standing_conflict
+    from reviews.models import ConflictKind
+
+    assignment = ready_to_review(article, reviewer, managing)
+    declare_standing_conflict(reviewer.user, kind=ConflictKind.AUTHOR, author=editor, details="Co-authors.")
+    seq = last_seq()
+    with pytest.raises(ReviewRefused, match="conflict of interest"):
+        approve(assignment)
+    with pytest.raises(ReviewRefused, match="conflict of interest"):
+        request_changes(assignment)
+    assert not Review.objects.filter(reviewer=reviewer).exists()
+    assert state_of(article) == ArticleState.UNDER_REVIEW
+    assert actions_since(seq) == []
