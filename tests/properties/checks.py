@@ -38,7 +38,7 @@ FINAL_STATES = frozenset({S.ARCHIVED})
 # Defects found and pinned by a strict-xfail test in tests/properties/test_regressions.py whose fix
 # is pending elsewhere: their check is skipped here so the bounded runs stay green meanwhile.
 # Remove the name when the fix lands (its xfail test then passes and must be flipped too).
-KNOWN_OPEN = frozenset({"standing_conflict_after_assignment", "discard_draft_named_in_a_conflict"})
+KNOWN_OPEN = frozenset({"discard_draft_named_in_a_conflict"})
 TRANSITION_EVENTS = frozenset(f"article.{action}" for action in workflow.TRANSITIONS)
 
 
@@ -267,8 +267,6 @@ def check_person_counts_once(article: Article) -> None:
             f"Property 2: {member.display_name} reviewed {article.slug} under a declared, "
             "not overridden conflict of interest."
         )
-        if "standing_conflict_after_assignment" in KNOWN_OPEN:
-            continue
         standing = _conflict_reasons(member, facts, review["submitted_at"].date())
         assert not standing, (
             f"Property 2: {member.display_name} reviewed {article.slug} while declaring a standing "

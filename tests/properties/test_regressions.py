@@ -14,12 +14,6 @@ from tests.reviews.helpers import make_reviewer
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(
-    strict=True,
-    reason="(checks.KNOWN_OPEN: standing_conflict_after_assignment) Eligibility is checked only when "
-    "assigning: a standing conflict declared afterwards does "
-    "not stop the review (reviews/decisions.py, reviews/board.py: the lead's files this session).",
-)
 def test_person_counts_once_no_review_after_declaring_a_standing_conflict():
     """Property 2, found by the machine (seed 20261204, 50 x 40, properties 1,2,4): a member
     assigned to an article declared a standing conflict with its author, then approved it."""
