@@ -341,13 +341,15 @@ class ReviewPromise(RuleBasedStateMachine):
             else:
                 act("withdraw", owner)
         elif state == S.APPROVED:
+            # An integration client may draft but not publish: a managing editor publishes its work.
+            publisher = owner if self.user(owner).has_perm("articles.publish_article") else me
             if choice < 6:
-                act("publish", owner)
+                act("publish", publisher)
             elif choice < 8:
                 at = datetime.datetime.now(datetime.UTC) + datetime.timedelta(hours=2)
                 self.attempt(
                     "guided schedule",
-                    lambda: decisions.schedule_publication(article, at, self.user(owner)),
+                    lambda: decisions.schedule_publication(article, at, self.user(publisher)),
                     pk,
                 )
             elif choice == 8:
