@@ -33,7 +33,6 @@ import pytest
 import time_machine
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import ProtectedError
 from django.test import Client
 from hypothesis import HealthCheck, seed, settings
 from hypothesis import event as hypothesis_event
@@ -52,8 +51,8 @@ from hypothesis.stateful import (
 
 from articles import public
 from articles.drafting import DraftContent, create_article, save_draft
-from articles.errors import DomainError
 from articles.models import Article, ArticleState, ArticleVersion, Origin, Section, Specialty
+from core.errors import DomainError
 from notifications.rereview import check_rereview_due, flag_rereview_for_reference
 from reviews import assignments as assigning
 from reviews import decisions, membership, workflow
@@ -149,14 +148,6 @@ class ReviewPromise(RuleBasedStateMachine):
         try:
             with transaction.atomic():
                 result = call()
-        except ProtectedError as exc:
-            # checks.KNOWN_OPEN: discarding a first draft a member declared a conflict with is a
-            # 500 today (tests/properties/test_regressions.py); everything else is a failure.
-            if "discard_draft_named_in_a_conflict" not in checks.KNOWN_OPEN or label != "discard":
-                raise
-            event(f"refused: {label}: ProtectedError (known open)")
-            assert checks.head_seq() == before_seq, f"Property 4: the failed {label} wrote audit events."
-            return exc
         except DomainError as exc:
             event(f"refused: {label}: {type(exc).__name__}")
             assert checks.head_seq() == before_seq, f"Property 4: the refused {label} wrote audit events."
