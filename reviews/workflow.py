@@ -137,6 +137,12 @@ AUDIT_ACTIONS: dict[str, str] = {
 }
 
 
+# Where an article's life ends: no transition leaves these. Every other state has a way on
+# for somebody (tests/properties checks it after every step of the state machine); a rejected
+# article is archived by a managing editor, a withdrawn one revised or archived.
+FINAL_STATES: frozenset[str] = frozenset({S.ARCHIVED})
+
+
 class TransitionNotAllowed(DomainError):
     code = "transition_not_allowed"
     http_status = 409

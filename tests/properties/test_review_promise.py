@@ -9,7 +9,7 @@ random things to a few articles, and after every step checks the four properties
    through the real pages and public API with the test client every ``VETTED_FUZZ_HTTP_EVERY``
    steps);
 2. a person counts once;
-3. no dead ends (the final states are named in ``checks.FINAL_STATES``);
+3. no dead ends (the final states are named in ``reviews.workflow.FINAL_STATES``);
 4. every state change writes exactly one audit event, and the audit chain verifies.
 
 A refused call (a ``DomainError``: wrong person, wrong state, ineligible reviewer...) is normal

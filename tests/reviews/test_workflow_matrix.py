@@ -234,3 +234,10 @@ def test_request_changes_is_refused_without_the_reviewers_own_review(people):
         perform(article, Action.REQUEST_CHANGES, people[ASSIGNED_REVIEWER])
     assert Article.objects.get(pk=article.pk).state == S.UNDER_REVIEW
     assert AuditEvent.objects.count() == events_before
+
+
+def test_the_final_states_are_exactly_those_no_transition_leaves():
+    from reviews.workflow import FINAL_STATES
+
+    left = {state for t in TRANSITIONS.values() for state in t.sources}
+    assert set(S.values) - left == FINAL_STATES
