@@ -20,16 +20,18 @@ from collections import Counter
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Prefetch
 
 from articles import public
 from articles.content import compute_content_hash
 from articles.models import Article, ArticleState, ArticleVersion, Specialty
 from audit.chain import verify_chain
 from audit.models import AuditEvent
+from core import audit_actions
 from core.errors import DomainError
 from reviews import workflow
 from reviews.board import _conflict_reasons, _facts
-from reviews.models import BoardMember, Decision, Review, ReviewAssignment
+from reviews.models import BoardMember, ConflictOfInterest, Decision, Review, ReviewAssignment
 
 S = ArticleState
 # The workflow names its final states; nothing leaves them, and everything else has a way on.
@@ -267,11 +269,39 @@ def check_person_counts_once(article: Article) -> None:
             f"Property 2: {member.display_name} reviewed {article.slug} under a declared, "
             "not overridden conflict of interest."
         )
-        standing = _conflict_reasons(member, facts, review["submitted_at"].date())
+        standing = _conflict_reasons(
+            _with_conflicts_standing_before(member, review["pk"]), facts, review["submitted_at"].date()
+        )
         assert not standing, (
             f"Property 2: {member.display_name} reviewed {article.slug} while declaring a standing "
             f"conflict with it: {[r.message for r in standing]}"
         )
+
+
+def _with_conflicts_standing_before(member: BoardMember, review_pk: int) -> BoardMember:
+    """``member`` with only the standing conflicts declared (or last changed) before their review.
+
+    Conflicts are dated by day, so one declared later on the review's own day would look as if it
+    stood when they signed. The audit trail orders the two: its sequence numbers decide.
+    """
+    review_seq = (
+        AuditEvent.objects.filter(
+            action__in=(audit_actions.REVIEW_SUBMITTED, audit_actions.REVIEW_SIGNED),
+            payload__review_id=review_pk,
+        )
+        .values_list("seq", flat=True)
+        .first()
+    )
+    if review_seq is None:
+        return member
+    later = AuditEvent.objects.filter(
+        action__in=(audit_actions.BOARD_CONFLICT_DECLARED, audit_actions.BOARD_CONFLICT_CHANGED),
+        target_type="conflictofinterest",
+        seq__gt=review_seq,
+    ).values_list("target_id", flat=True)
+    return BoardMember.objects.prefetch_related(
+        Prefetch("conflicts", queryset=ConflictOfInterest.objects.exclude(pk__in=[int(pk) for pk in later]))
+    ).get(pk=member.pk)
 
 
 # --- property 3: no dead ends ------------------------------------------------------------------------

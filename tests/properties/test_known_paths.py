@@ -100,3 +100,41 @@ def test_readers_see_only_approved_while_a_new_version_is_under_review():
 def test_no_dead_end_revise_then_withdraw():
     """(d) Returned, a new version opened, then withdrawn."""
     replay(create("obstetrics"), act("submit"), act("return", "managing"), revise, act("withdraw"))
+
+
+def conflict_declared(member: str, kind: str = "article") -> Step:
+    return lambda m: m.standing_conflict(member=member, kind=kind, pk=the_article(m))
+
+
+@pytest.mark.django_db
+def test_a_conflict_declared_after_signing_the_same_day_is_not_a_conflict_at_review():
+    """The check's own bug, found by a CI random seed (3844900029): conflicts are dated by day, so
+    one a member declared after approving, on the same day, read as standing when they signed.
+    The audit trail's order decides now; the member's later declaration must not break property 2."""
+    replay(*published(), conflict_declared("ana"))
+
+
+@pytest.mark.django_db
+def test_the_check_still_catches_a_review_under_a_conflict_that_stood_before_it():
+    """The counterpart: a conflict dated the day before she signed (forged in the database,
+    since the product refuses such a review) must still fail property 2."""
+    import datetime
+
+    from reviews.models import ConflictKind, ConflictOfInterest, Review
+    from tests.properties import checks
+
+    machine = ReviewPromise()
+    try:
+        for step in published():
+            step(machine)
+        review = Review.objects.get(reviewer=machine.world.members["ana"])
+        ConflictOfInterest.objects.create(
+            member=machine.world.members["ana"],
+            kind=ConflictKind.ARTICLE,
+            article_id=the_article(machine),
+            declared_on=review.submitted_at.date() - datetime.timedelta(days=1),
+        )
+        with pytest.raises(AssertionError, match="standing conflict"):
+            checks.check_person_counts_once(machine.article(the_article(machine)))
+    finally:
+        machine.teardown()
