@@ -26,7 +26,7 @@ from articles.models import (
     Section,
     Specialty,
 )
-from config.datetimes import StorableDateTimeSerializerField
+from core.datetimes import StorableDateTimeSerializerField
 from notifications.models import DeliveryStatus
 from reviews.models import AssignmentStatus, ConflictCategory, Decision
 from webhooks.models import Endpoint, EventKind
