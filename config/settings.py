@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "api",
     "webhooks",
+    "demo",  # manage.py seed_demo
+    "bench",  # manage.py seed_bench
 ]
 
 MIDDLEWARE = [
