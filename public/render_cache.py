@@ -242,7 +242,7 @@ def page_cache_keys(key: str) -> tuple[str, ...]:
 def page_body(key: str, cached: dict[str, Any], *, stamp: Hashable, render: Callable[[], str]) -> bytes:
     """The page at ``key`` as rendered for exactly ``stamp`` (the article's current pointer):
     from this process's memory, else the shared cache, else rendered now and kept in both.
-    ``cached`` holds what ``lookup_article`` fetched for ``page_cache_keys(key)``."""
+    ``cached`` holds what ``pointers.lookup_article`` fetched for ``page_cache_keys(key)``."""
     body = local_pages.get(key, stamp)
     if body is not None:
         return body
