@@ -348,7 +348,7 @@ def forget_cached_pages() -> int:
     """Delete every cached public-site entry (pointers, rendered versions, pages) from Redis."""
     from django.core.cache import cache
 
-    from config.cache import shared_redis_client
+    from core.cache import shared_redis_client
     from public.render_cache import CACHE_SCHEMA
 
     client = shared_redis_client()
