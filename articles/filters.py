@@ -1,65 +1,16 @@
-"""Filters and orders of article lists: the public index and the staff lists, each shared by its
-HTML page and the API."""
+"""Filters and orders of the staff's article lists, each shared by its HTML page and the API.
+(The readers' index filter lives with the reader pages: ``public/index.py``.)"""
 
 from __future__ import annotations
 
-import datetime
-
 import django_filters
 from django import forms
-from django.db.models import OuterRef, QuerySet, Subquery
-from django.utils import timezone
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 
-from . import public
-from .models import ArticleVersion, Audience, Specialty
+from audit.filters import DateTimeFilter
+
+from .models import Article, ArticleState, ArticleVersion
 from .ordering import sorted_after_filtering
-
-
-class PublicArticleFilter(django_filters.FilterSet):
-    """Filters over ``public.index_articles()`` (or any queryset of public articles)."""
-
-    q = django_filters.CharFilter(
-        label="Search", method="filter_q", widget=forms.TextInput(attrs={"type": "search"})
-    )
-    specialty = django_filters.ModelChoiceFilter(
-        label="Specialty",
-        field_name="published_version__specialty",
-        queryset=Specialty.objects.order_by("name"),
-        to_field_name="slug",
-        empty_label="All specialties",
-    )
-    audience = django_filters.ChoiceFilter(
-        label="Written for",
-        choices=Audience.choices,
-        method="filter_audience",
-        empty_label="Everyone",
-    )
-    updated_since = django_filters.DateFilter(
-        label="Updated since",
-        method="filter_updated_since",
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-
-    def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return public.search_articles(queryset, value) if value.strip() else queryset
-
-    def filter_audience(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return public.filter_by_audience(queryset, value)
-
-    def filter_updated_since(self, queryset: QuerySet, name: str, value: datetime.date) -> QuerySet:
-        # Compare with the start of that day rather than casting the column to a date, so an index on
-        # last_updated_at still serves it.
-        start = timezone.make_aware(datetime.datetime.combine(value, datetime.time.min))
-        return queryset.filter(last_updated_at__gte=start)
-
-
-# --- staff lists (the API; the editorial pages) ---------------------------------------------------
-# Imported here rather than at the top so this block stays separate from the public filter above.
-from django.db.models import Q  # noqa: E402
-
-from audit.filters import DateTimeFilter  # noqa: E402
-
-from .models import Article, ArticleState  # noqa: E402
 
 
 class ArticleFilter(django_filters.FilterSet):

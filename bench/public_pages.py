@@ -348,8 +348,8 @@ def forget_cached_pages() -> int:
     """Delete every cached public-site entry (pointers, rendered versions, pages) from Redis."""
     from django.core.cache import cache
 
-    from articles.public import CACHE_SCHEMA
     from core.cache import shared_redis_client
+    from public.render_cache import CACHE_SCHEMA
 
     client = shared_redis_client()
     pattern = cache.make_key(f"public:{CACHE_SCHEMA}:*")
@@ -368,7 +368,7 @@ def forget_cached_pages() -> int:
 def pick_articles(count: int) -> tuple[list[str], list[str]]:
     """``count`` article paths for the warm runs, and every other public article, shuffled (for
     the cold run); the same for the same database, so runs can be compared."""
-    from articles.public import public_articles
+    from public.pointers import public_articles
 
     slugs = sorted(public_articles().values_list("slug", flat=True))
     if len(slugs) < count:
@@ -396,7 +396,7 @@ def announce_latency(
     server is under the article page's load: until every worker has acknowledged."""
     import threading
 
-    from articles.pointer_memory import announce
+    from public.pointer_memory import announce
 
     took: list[float] = []
     load = threading.Thread(
@@ -452,11 +452,11 @@ def measure(args: argparse.Namespace) -> int:
                 ceiling = run_wrk(server.base_url + "/healthz", "", server=server, **load)
                 report("/healthz", ceiling)
                 if shape.pointer_leases:
-                    from articles.public import _pointer_key
+                    from public.pointers import pointer_key
 
                     slug = warm_paths[0].strip("/").split("/")[-1]
                     took = announce_latency(
-                        server.base_url, at_random, _pointer_key(slug), connections=args.connections
+                        server.base_url, at_random, pointer_key(slug), connections=args.connections
                     )
                     publish_wait = (
                         f"publish waits for {shape.workers} workers' acknowledgements: p50 "
@@ -530,7 +530,7 @@ def profile(args: argparse.Namespace) -> int:
     from django.core.wsgi import get_wsgi_application
     from pyinstrument import Profiler
 
-    from articles import pointer_memory, public
+    from public import pointer_memory, render_cache
 
     application = get_wsgi_application()
     paths, unvisited = pick_articles(min(args.slugs, 500))
@@ -550,13 +550,13 @@ def profile(args: argparse.Namespace) -> int:
 
     @contextlib.contextmanager
     def page_from_redis():
-        budget = public.local_pages.budget_bytes
-        public.local_pages.budget_bytes = 0
-        public.local_pages.clear()
+        budget = render_cache.local_pages.budget_bytes
+        render_cache.local_pages.budget_bytes = 0
+        render_cache.local_pages.clear()
         try:
             yield
         finally:
-            public.local_pages.budget_bytes = budget
+            render_cache.local_pages.budget_bytes = budget
 
     @contextlib.contextmanager
     def stock_redis_client():
@@ -641,7 +641,7 @@ def profile(args: argparse.Namespace) -> int:
                     get(make_path(i))
                 figures[name] = min(figures[name], (time.process_time() - started) / count * 1e6)
     forget_cached_pages()
-    public.local_pages.clear()
+    render_cache.local_pages.clear()
     started = time.process_time()
     for path in unvisited[:100]:
         get(path)

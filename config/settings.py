@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "notifications",
     "django.contrib.sitemaps",
     "site_content",
+    "public",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -300,7 +301,7 @@ VETTED = {
     "WEBHOOK_DISABLE_AFTER_HOURS": float(os.environ.get("WEBHOOK_DISABLE_AFTER_HOURS", "24")),
     "WEBHOOK_TIMEOUT_SECONDS": float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "5")),
     # Web processes remember which version each public article shows between publishes, under
-    # a lease of this many seconds (articles/pointer_memory.py): a publish waits for every
+    # a lease of this many seconds (public/pointer_memory.py): a publish waits for every
     # process to forget the old pointer, or at most this long for one that does not answer.
     # 0 turns it off (every request then asks Redis). Needs Redis.
     "POINTER_LEASE_SECONDS": float(os.environ.get("POINTER_LEASE_SECONDS", "3" if REDIS_URL else "0")),

@@ -9,7 +9,7 @@ urlpatterns = [
     # The reader-facing site first: nearly every request is a reader's, and Django tries the
     # patterns in order. None of its paths starts with a prefix below, so the order changes
     # no match.
-    path("", include("articles.urls")),
+    path("", include("public.urls")),
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),
     path("desk/reviews/", include("reviews.urls")),

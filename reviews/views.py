@@ -34,7 +34,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from articles.content import check_version
 from articles.markdown import Citations, render_markdown
 from articles.models import Article, ArticleState, ArticleVersion, Audience, ReferenceKind
-from articles.public import ReferenceFact
+from articles.references import ReferenceFact
 from audit.chain import RequestInfo
 from core.access import manager_view, reviewer_view
 from core.errors import DomainError, NotPermitted

@@ -58,8 +58,8 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(autouse=True, scope="session")
 def _pointer_leases_off():
-    # Web processes' pointer memory (articles/pointer_memory.py) runs a listener thread; the
-    # tests that are about it turn it on (tests/articles/test_pointer_memory.py and the
+    # Web processes' pointer memory (public/pointer_memory.py) runs a listener thread; the
+    # tests that are about it turn it on (tests/public/test_pointer_memory.py and the
     # freshness tests), the rest count Redis round trips as a process without it makes them.
     from django.conf import settings
 
@@ -83,7 +83,7 @@ def _celery_tasks_run_in_process():
 def _fresh_page_memory():
     # Each test starts with this process's memory of public pages empty, as a new web process
     # would: test databases reuse primary keys, so one test's pages must not meet the next's.
-    from articles.public import local_pages
+    from public.render_cache import local_pages
 
     local_pages.clear()
     yield

@@ -32,14 +32,13 @@ from accounts.roles import EDITOR, MANAGING_EDITOR, REVIEWER
 from api.models import ApiToken
 from articles.drafting import save_draft
 from articles.models import Article, ArticleState
-from articles.public import local_pages
 from notifications.kinds import Kind
 from notifications.models import RereviewFlag
 from notifications.outbox import Message, notify
+from public.render_cache import local_pages
 from reviews.models import BoardMember, ConflictKind, ConflictOfInterest
 from reviews.workflow import open_working_draft
 from tests.api.helpers import client_for as api_client_for
-from tests.articles.public_setup import publish_article, publish_new_version, rich_content
 from tests.factories import (
     approve_directly,
     make_article,
@@ -51,6 +50,7 @@ from tests.factories import (
     submit,
     valid_content,
 )
+from tests.public.public_setup import publish_article, publish_new_version, rich_content
 
 pytestmark = pytest.mark.django_db
 MORE = 5  # rows added after the first count

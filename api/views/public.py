@@ -1,4 +1,4 @@
-"""What readers see, for anyone: the same read side (``articles.public``) as the public pages."""
+"""What readers see, for anyone: the same read side (``public/``) as the reader pages."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from articles import public
-from articles.filters import PublicArticleFilter
+from public.index import PublicArticleFilter, index_articles
+from public.pages import article_page, canonical_path, site_url
+from public.pointers import resolve_article
 
 from ..serializers import (
     PublicArticleListItemSerializer,
@@ -36,7 +37,7 @@ class PublicArticleListView(PublicMixin, generics.ListAPIView):
     filterset_class = PublicArticleFilter
 
     def get_queryset(self):
-        return public.index_articles()
+        return index_articles()
 
 
 @extend_schema(tags=["public"], auth=[])
@@ -49,15 +50,15 @@ class PublicArticleDetailView(PublicMixin, APIView):
     def get(self, request: Request, slug: str) -> Response:
         query = PublicArticleQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        article = public.resolve_article(slug)
+        article = resolve_article(slug)
         if article is None:
             raise Http404("No published article here.")
         # Only the published version: a newer one under review is never in this answer.
-        page = public.article_page(article, query.validated_data.get("audience"))
+        page = article_page(article, query.validated_data.get("audience"))
         shown = page.shown
         data = {
             "slug": article.slug,
-            "url": public.site_url(public.canonical_path(article, page)),
+            "url": site_url(canonical_path(article, page)),
             "specialty": article.specialty_name,
             "version": shown.number,
             "title": shown.title,
@@ -87,7 +88,7 @@ class PublicArticleDetailView(PublicMixin, APIView):
                     "name": r.name,
                     "credentials": r.credentials,
                     "signed_at": r.signed_at,
-                    "profile_url": public.site_url(r.profile_path),
+                    "profile_url": site_url(r.profile_path),
                 }
                 for r in page.reviewers
             ],

@@ -24,7 +24,7 @@ def submitted_article(editor):
     return submit(make_article(editor), editor)
 
 
-# --- the public site (tests/articles/test_public_*.py; helpers in public_setup.py) -------------
+# --- the desk inbox and the site_content admin read published pages (tests/public/ has its own) ---
 
 
 @pytest.fixture

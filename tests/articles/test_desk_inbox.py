@@ -101,7 +101,7 @@ def test_header_shows_the_unread_count_on_staff_pages(editor):
 
 
 def test_public_pages_never_carry_the_count_or_the_user(editor, managing, fresh_cache):
-    from tests.articles.public_setup import publish_article, reviewer
+    from tests.public.public_setup import publish_article, reviewer
 
     article = publish_article(editor, managing, [reviewer("ana")])
     note(editor, "Unread")

@@ -7,8 +7,8 @@ import pytest
 from articles.models import Article
 from site_content.feedback import submit_feedback
 from site_content.models import EditorialPolicy, Feedback
-from tests.articles.public_setup import publish_article, reviewer
 from tests.factories import make_user
+from tests.public.public_setup import publish_article, reviewer
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 

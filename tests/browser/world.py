@@ -5,8 +5,8 @@ from __future__ import annotations
 from accounts.roles import EDITOR, MANAGING_EDITOR
 from articles.drafting import DraftContent, ReferenceInput, SectionInput
 from articles.models import Article, Audience, ReferenceKind, Specialty
-from tests.articles.public_setup import publish_article
 from tests.factories import PASSWORD, make_specialty, make_user, valid_content
+from tests.public.public_setup import publish_article
 from tests.reviews.helpers import make_reviewer
 
 

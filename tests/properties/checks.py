@@ -22,13 +22,17 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Prefetch
 
-from articles import public
 from articles.content import compute_content_hash
 from articles.models import Article, ArticleState, ArticleVersion, Specialty
 from audit.chain import verify_chain
 from audit.models import AuditEvent
 from core import audit_actions
 from core.errors import DomainError
+from public.index import index_articles, search_articles
+from public.json_ld import review_facts
+from public.pages import article_page, published_history, published_reviewers
+from public.pointers import resolve_article
+from public.render_cache import render_version
 from reviews import workflow
 from reviews.board import _conflict_reasons, _facts
 from reviews.models import BoardMember, ConflictOfInterest, Decision, Review, ReviewAssignment
@@ -51,22 +55,22 @@ def reader_view(slug: str) -> dict[str, Any] | None:
     """Everything the public read side shows of the article at ``slug`` (None: nothing shown).
 
     Built by the same functions the article page, the public API, the index, the search and
-    the history page call (``articles.public``), for the default and the professional audience.
+    the history page call (``public/``), for the default and the professional audience.
     """
-    ref = public.resolve_article(slug)
+    ref = resolve_article(slug)
     if ref is None:
         return None
     pages = {}
     for audience in (None, "professional"):
-        page = public.article_page(ref, audience)
+        page = article_page(ref, audience)
         pages[audience or "-"] = {
             "shown": page.shown,
             "published": page.published,
             "reviewers": page.reviewers,
-            "json_ld": public.review_facts(page, public.published_reviewers(page)),
+            "json_ld": review_facts(page, published_reviewers(page)),
         }
     listed = list(
-        public.index_articles()
+        index_articles()
         .filter(pk=ref.id)
         .values(
             "title",
@@ -85,11 +89,9 @@ def reader_view(slug: str) -> dict[str, Any] | None:
             "dates": (ref.first_published_at, ref.last_updated_at, ref.last_reviewed_at, ref.next_review_due),
         },
         "pages": pages,
-        "history": public.published_history(ref),
+        "history": published_history(ref),
         "index": listed,
-        "found_by_title": list(
-            public.search_articles(public.index_articles(), ref.title).values_list("pk", flat=True)
-        ),
+        "found_by_title": list(search_articles(index_articles(), ref.title).values_list("pk", flat=True)),
     }
 
 
@@ -162,7 +164,7 @@ def check_readers_see_only_approved(article: Article, view: dict[str, Any] | Non
         f"v{version.number}'s ({version.title!r})."
     )
     for audience, page in view["pages"].items():
-        fresh = public.render_version(ref, None if audience == "-" else audience)
+        fresh = render_version(ref, None if audience == "-" else audience)
         for name in ("shown", "published"):
             rendered = page[name]
             assert rendered.id == version.pk, (

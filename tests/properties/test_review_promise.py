@@ -5,7 +5,7 @@ the API, the admin, the commands and the periodic tasks call -- with random peop
 random things to a few articles, and after every step checks the four properties
 (``tests.properties.checks``):
 
-1. readers see only what was approved (read through ``articles.public`` on every step, and
+1. readers see only what was approved (read through ``public/`` on every step, and
    through the real pages and public API with the test client every ``VETTED_FUZZ_HTTP_EVERY``
    steps);
 2. a person counts once;
@@ -49,11 +49,11 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from articles import public
 from articles.drafting import DraftContent, create_article, save_draft
 from articles.models import Article, ArticleState, ArticleVersion, Origin, Section, Specialty
 from core.errors import DomainError
 from notifications.rereview import check_rereview_due, flag_rereview_for_reference
+from public.render_cache import local_pages, render_version
 from reviews import assignments as assigning
 from reviews import decisions, membership, workflow
 from reviews.board import declare_standing_conflict, end_standing_conflict
@@ -115,7 +115,7 @@ class ReviewPromise(RuleBasedStateMachine):
         self._clock = time_machine.travel(START, tick=False)
         self._time = self._clock.start()
         cache.clear()
-        public.local_pages.clear()
+        local_pages.clear()
         self.world = world.build_world(START)
         self.tracked: dict[int, str] = {}  # article id -> slug, while it exists
         self.states: dict[int, str] = {}
@@ -132,7 +132,7 @@ class ReviewPromise(RuleBasedStateMachine):
         self._clock.stop()
         transaction.savepoint_rollback(self._savepoint)
         cache.clear()
-        public.local_pages.clear()
+        local_pages.clear()
 
     # --- helpers ---------------------------------------------------------------------------------
 
@@ -798,7 +798,7 @@ class ReviewPromise(RuleBasedStateMachine):
             version = ArticleVersion.objects.get(pk=article.published_version_id)
             pointer = self.reader_views[article.pk][1]["article"]
             assert page.status_code == api.status_code == history.status_code == 200
-            shown = public.render_version(pointer["published"], None)
+            shown = render_version(pointer["published"], None)
             assert shown.body_html in page.content.decode(), (
                 f"Property 1: the page of {slug} is not v{version.number}."
             )

@@ -1,7 +1,7 @@
 """A process's memory of rendered pages: only ever returned for the stamp it was rendered for,
 and never more bytes than its budget."""
 
-from articles.local_pages import LocalPages
+from public.local_pages import LocalPages
 
 
 def test_a_page_is_returned_only_for_the_stamp_it_was_rendered_for():

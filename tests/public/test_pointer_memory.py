@@ -1,8 +1,8 @@
 """A web process remembers article pointers between publishes, and a publish returns only once
-no process can still answer with the old one (articles/pointer_memory.py).
+no process can still answer with the old one (public/pointer_memory.py).
 
 The Redis tests run real listener threads, and a real second OS process
-(tests/articles/pointer_process.py), against the configured Redis.
+(tests/public/pointer_process.py), against the configured Redis.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 from django.core.cache import cache
 
-from articles import pointer_memory
-from articles.pointer_memory import PointerMemory, announce
+from public import pointer_memory
+from public.pointer_memory import PointerMemory, announce
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -179,7 +179,7 @@ def test_after_the_registry_is_flushed_announce_still_waits_for_every_subscriber
 class OtherProcess:
     def __init__(self, lease: float) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "tests.articles.pointer_process", str(lease)],
+            [sys.executable, "-m", "tests.public.pointer_process", str(lease)],
             cwd=ROOT,
             env={**os.environ},
             stdin=subprocess.PIPE,

@@ -9,15 +9,6 @@ from articles.drafting import SectionInput
 from articles.models import Article, ArticleState, Audience, Origin
 from reviews.models import ConflictOfInterest, Review
 from reviews.workflow import Action, perform
-from tests.articles.public_setup import (
-    ParsedPage,
-    json_ld,
-    publish_article,
-    publish_new_version,
-    reviewer,
-    second_version,
-    start_new_version,
-)
 from tests.factories import (
     make_article,
     make_assignment,
@@ -25,6 +16,15 @@ from tests.factories import (
     reread,
     submit,
     valid_content,
+)
+from tests.public.public_setup import (
+    ParsedPage,
+    json_ld,
+    publish_article,
+    publish_new_version,
+    reviewer,
+    second_version,
+    start_new_version,
 )
 from tests.reviews.helpers import approve, make_reviewer, ready_to_review
 

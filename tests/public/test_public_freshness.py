@@ -3,7 +3,7 @@ process's memory or shared cache held the page before. Runs on the configured ca
 (Redis with REDIS_URL, CI's setting; local memory otherwise).
 
 Two web processes are simulated by two ``LocalPages`` memories over the one shared cache:
-``articles.public.local_pages`` is swapped for each "process" in turn. Publishing and
+``public.render_cache.local_pages`` is swapped for each "process" in turn. Publishing and
 archiving run their after-commit work (``django_capture_on_commit_callbacks``), as a real
 commit would.
 """
@@ -15,13 +15,13 @@ import contextlib
 import pytest
 from django.core.cache import cache
 
-from articles import pointer_memory, public
-from articles.local_pages import LocalPages
 from articles.models import Audience
-from articles.pointer_memory import PointerMemory
+from public import pointer_memory, pointers, render_cache
+from public.local_pages import LocalPages
+from public.pointer_memory import PointerMemory
 from reviews.workflow import Action, perform
-from tests.articles.public_setup import publish_article, publish_new_version, reviewer, second_version
-from tests.articles.test_public_article import both_audiences
+from tests.public.public_setup import publish_article, publish_new_version, reviewer, second_version
+from tests.public.test_public_article import both_audiences
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
@@ -54,7 +54,7 @@ class Process:
     @contextlib.contextmanager
     def active(self):
         with self._monkeypatch.context() as patch:
-            patch.setattr(public, "local_pages", self.memory)
+            patch.setattr(render_cache, "local_pages", self.memory)
             patch.setattr(pointer_memory, "active_memory", lambda: self.pointers)
             yield
 
@@ -70,7 +70,7 @@ class Process:
 @pytest.fixture(params=["shared cache", "pointer leases"])
 def two_processes(request, monkeypatch, settings):
     """Two processes, either asking the shared cache for the pointer on every request, or
-    remembering it under a lease (articles.pointer_memory: then a publish must reach both)."""
+    remembering it under a lease (public.pointer_memory: then a publish must reach both)."""
     lease = 0
     if request.param == "pointer leases":
         if not settings.REDIS_URL:
@@ -172,11 +172,11 @@ def test_a_reader_who_read_the_old_pointer_before_the_commit_cannot_put_it_back(
 ):
     # A reader in another process read the article row just before the publish committed, and
     # stores what it read just after: ``lookup_article`` only ever adds, so it changes nothing.
-    old_pointer = public._read_pointer(published.slug)
+    old_pointer = pointers._read_pointer(published.slug)
     publish_second_version(published, editor, managing, ana, django_capture_on_commit_callbacks)
-    cache.add(public._pointer_key(published.slug), old_pointer, public.POINTER_TIMEOUT)
+    cache.add(pointers.pointer_key(published.slug), old_pointer, pointers.POINTER_TIMEOUT)
 
-    assert public.resolve_article(published.slug).published.number == 2
+    assert pointers.resolve_article(published.slug).published.number == 2
     assert SECOND_VERSION_TEXT in page_text(client.get(url(published)))
 
 
@@ -186,11 +186,11 @@ def test_the_page_of_the_old_version_is_never_served_for_the_new_pointer(
     # Even a page entry written late with the old rendering (a slow request that started before
     # the publish) is checked against the current pointer, not trusted.
     page_text(client.get(url(published)))
-    key = public.page_key(published.slug, None, None)
+    key = render_cache.page_key(published.slug, None, None)
     old_entry = cache.get(key)
     publish_second_version(published, editor, managing, ana, django_capture_on_commit_callbacks)
-    cache.set(key, old_entry, public.PAGE_TIMEOUT)
-    public.local_pages.put(key, *old_entry)
+    cache.set(key, old_entry, render_cache.PAGE_TIMEOUT)
+    render_cache.local_pages.put(key, *old_entry)
 
     html = page_text(client.get(url(published)))
     assert SECOND_VERSION_TEXT in html and FIRST_VERSION_TEXT not in html
@@ -231,7 +231,7 @@ def test_a_warm_page_is_one_round_trip_that_moves_only_the_pointer(
         page_text(client.get(url(published)))
     assert [name for name, _ in calls.calls] == ["get_many"]
     (keys,) = calls.calls[0][1]
-    assert list(keys) == [public._pointer_key(published.slug)]  # the page came from memory
+    assert list(keys) == [pointers.pointer_key(published.slug)]  # the page came from memory
 
 
 def test_a_process_without_the_page_gets_it_in_the_same_round_trip(
@@ -244,7 +244,10 @@ def test_a_process_without_the_page_gets_it_in_the_same_round_trip(
         page_text(second.read(client, url(published)))
     assert [name for name, _ in calls.calls] == ["get_many"]
     (keys,) = calls.calls[0][1]
-    assert list(keys) == [public._pointer_key(published.slug), public.page_key(published.slug, None, None)]
+    assert list(keys) == [
+        pointers.pointer_key(published.slug),
+        render_cache.page_key(published.slug, None, None),
+    ]
     assert len(second.memory) == 1
 
 

@@ -6,14 +6,14 @@ from articles.drafting import ReferenceInput, SectionInput
 from articles.models import Audience, Origin, Reference, ReferenceKind
 from reviews.models import BoardMember, ConflictOfInterest
 from site_content.models import EditorialPolicy
-from tests.articles.public_setup import (
+from tests.factories import make_article, make_specialty, submit, valid_content
+from tests.public.public_setup import (
     approve_and_publish,
     assert_nothing_executable,
     publish_new_version,
     reviewer,
     second_version,
 )
-from tests.factories import make_article, make_specialty, submit, valid_content
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 

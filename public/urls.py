@@ -5,6 +5,8 @@ from django.urls import path
 from django.views.generic import RedirectView
 
 from . import views
+from .feeds import LatestArticlesFeed
+from .sitemaps import SITEMAPS
 
 app_name = "public"
 
@@ -18,6 +20,6 @@ urlpatterns = [
     path("board/", views.board, name="board"),
     path("board/<int:member_id>/", views.board_member, name="board-member"),
     path("editorial-policy/", views.editorial_policy, name="editorial-policy"),
-    path("feed.atom", views.LatestArticlesFeed(), name="feed"),
-    path("sitemap.xml", sitemap, {"sitemaps": views.SITEMAPS}, name="sitemap"),
+    path("feed.atom", LatestArticlesFeed(), name="feed"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
 ]

@@ -1,7 +1,7 @@
 """Rendered public pages kept in this process's memory, next to the shared cache.
 
 A page is stored with the stamp it was rendered for (the article's pointer, see
-``articles.public.page_body``) and only ever returned for
+``public.render_cache.page_body``) and only ever returned for
 that same stamp, so an entry can be old but never wrong: the caller always
 reads the current pointer from the shared cache first. What this saves is
 moving the page itself (30-50 KB) out of Redis and unpickling it on every

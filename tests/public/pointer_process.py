@@ -1,4 +1,4 @@
-"""Another web process, for tests/articles/test_pointer_memory.py: it holds a pointer lease
+"""Another web process, for tests/public/test_pointer_memory.py: it holds a pointer lease
 and answers commands on stdin, one per line, with one JSON line on stdout.
 
     remember <key> <value>   keep a value (as a request that read it from Redis would)
@@ -19,7 +19,7 @@ def main() -> None:
     django.setup()
     from django.conf import settings
 
-    from articles.pointer_memory import PointerMemory
+    from public.pointer_memory import PointerMemory
 
     lease = float(sys.argv[1])
     settings.VETTED["POINTER_LEASE_SECONDS"] = lease

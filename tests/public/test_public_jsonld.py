@@ -7,7 +7,8 @@ from articles.drafting import ReferenceInput, SectionInput
 from articles.markdown import text_of
 from articles.models import Article, Audience, ReferenceKind
 from reviews.models import Decision, Review
-from tests.articles.public_setup import (
+from tests.factories import valid_content
+from tests.public.public_setup import (
     ParsedPage,
     json_ld,
     publish_article,
@@ -15,7 +16,6 @@ from tests.articles.public_setup import (
     second_version,
     start_new_version,
 )
-from tests.factories import valid_content
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 

@@ -15,9 +15,9 @@ import urllib.request
 import pytest
 from django.db import connection
 
-from articles import pointer_memory
 from bench.public_pages import Gunicorn, ServerShape
-from tests.articles.public_setup import publish_article, publish_new_version, reviewer, second_version
+from public import pointer_memory
+from tests.public.public_setup import publish_article, publish_new_version, reviewer, second_version
 
 pytestmark = [
     pytest.mark.redis,

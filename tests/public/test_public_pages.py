@@ -10,13 +10,15 @@ from django.db import IntegrityError, transaction
 from django.test import Client
 from django.utils import timezone
 
-from articles import views
 from articles.drafting import SectionInput
 from articles.models import Article, Audience
+from public import views
+from public.index import PublicArticleFilter, index_articles
 from reviews.workflow import Action, perform
 from site_content.feedback import set_feedback_status
 from site_content.models import EditorialPolicy, Feedback, FeedbackStatus
-from tests.articles.public_setup import (
+from tests.factories import make_article, make_specialty, valid_content
+from tests.public.public_setup import (
     ParsedPage,
     publish_article,
     publish_new_version,
@@ -24,7 +26,6 @@ from tests.articles.public_setup import (
     second_version,
     start_new_version,
 )
-from tests.factories import make_article, make_specialty, valid_content
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
@@ -111,9 +112,6 @@ def test_index_paginates(client, editor, managing, signer, monkeypatch):
 
 
 def test_filterset_is_usable_without_the_page(editor, managing, signer):
-    from articles.filters import PublicArticleFilter
-    from articles.public import index_articles
-
     publish_article(editor, managing, [signer], slug="cervix")
     filterset = PublicArticleFilter({"audience": "professional"}, queryset=index_articles())
     assert list(filterset.qs) == []

@@ -10,7 +10,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.safestring import SafeString, mark_safe
 
 from articles.markdown import render_markdown, text_of
-from articles.public import join_names
+from public.pages import join_names
 
 register = template.Library()
 

@@ -1,6 +1,6 @@
 """Setting up what readers can see, through the real workflow.
 
-Used by the tests/articles/test_public_*.py modules (their fixtures are in
+Used by the tests/public/test_public_*.py modules (their fixtures are in
 conftest.py). Approvals are created directly, with a
 real signature over the version's content hash, because the review desk is not
 what these tests are about; everything else goes through ``perform``.

@@ -8,8 +8,8 @@ import pytest
 from articles.drafting import save_draft
 from articles.models import Article
 from reviews.workflow import Action, open_working_draft, perform
-from tests.articles.public_setup import approve_and_publish, publish_article, reviewer
 from tests.factories import make_specialty, submit, valid_content
+from tests.public.public_setup import approve_and_publish, publish_article, reviewer
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 

@@ -8,9 +8,9 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from articles.public import local_pages
+from public.render_cache import local_pages
 from reviews.models import BoardMember, ConflictOfInterest
-from tests.articles.public_setup import (
+from tests.public.public_setup import (
     publish_article,
     publish_new_version,
     reviewer,
