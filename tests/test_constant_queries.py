@@ -34,9 +34,8 @@ from articles.drafting import save_draft
 from articles.models import Article, ArticleState
 from articles.public import local_pages
 from notifications.kinds import Kind
-from notifications.models import RereviewFlag
 from notifications.outbox import Message, notify
-from reviews.models import BoardMember, ConflictKind, ConflictOfInterest
+from reviews.models import BoardMember, ConflictKind, ConflictOfInterest, RereviewFlag
 from reviews.workflow import open_working_draft
 from tests.api.helpers import client_for as api_client_for
 from tests.articles.public_setup import publish_article, publish_new_version, rich_content
