@@ -46,6 +46,9 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
         "articles.add_specialty",
         "articles.change_specialty",
         *_READER_FEEDBACK,
+        # Re-review flags: reading them, and resolving one by hand (admin).
+        "reviews.view_rereviewflag",
+        "reviews.change_rereviewflag",
         # The public site: new editions of the editorial policy.
         "site_content.view_editorialpolicy",
         "site_content.add_editorialpolicy",

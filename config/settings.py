@@ -241,7 +241,7 @@ _DIGEST_HOUR = int(os.environ.get("NOTIFY_DIGEST_HOUR", "7"))
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweeper": {"task": "notifications.sweep_outbox", "schedule": 60.0, "options": {"expires": 55}},
     "scheduled-publication": {
-        "task": "notifications.publish_scheduled",
+        "task": "reviews.publish_scheduled",
         "schedule": 60.0,
         "options": {"expires": 55},
     },
@@ -251,7 +251,7 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": 14 * 60},
     },
     "invitation-expiry": {
-        "task": "notifications.expire_invitations",
+        "task": "reviews.expire_invitations",
         "schedule": crontab(minute="*/15"),
         "options": {"expires": 14 * 60},
     },

@@ -10,7 +10,6 @@ from .models import (
     Notification,
     NotificationPreference,
     ReminderRule,
-    RereviewFlag,
     StaffProfile,
 )
 
@@ -93,14 +92,6 @@ class ReminderRuleAdmin(OneObjectFetchesLazily, SelectedRowsChecked, admin.Model
     list_display = ["name", "phase", "offset_days", "recipient", "repeat_every_days", "max_times", "active"]
     list_filter = ["phase", "recipient", "active"]
     list_editable = ["active"]
-
-
-@admin.register(RereviewFlag)
-class RereviewFlagAdmin(OneObjectFetchesLazily, SelectedRowsChecked, admin.ModelAdmin):
-    list_display = ["article", "reason", "doi", "pmid", "flagged_by", "created_at", "resolved_at"]
-    list_filter = ["resolved_at"]
-    search_fields = ["article__title", "doi", "pmid", "title", "reason"]
-    readonly_fields = ["article", "version", "flagged_by", "created_at"]
 
 
 @admin.register(NotificationPreference)

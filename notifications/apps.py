@@ -7,22 +7,26 @@ class NotificationsConfig(AppConfig):
     verbose_name = "Notifications and reminders"
 
     def ready(self) -> None:
+        # Imported here, not at the top: the listeners use models, which only exist once
+        # every app is loaded.
         from audit.chain import LISTENERS
-        from reviews.workflow import AFTER_TRANSITION
 
-        from . import channels  # noqa: F401  (registers the email channel)
+        from . import (
+            channels,  # noqa: F401  (registers the email channel)
+            outbox,
+            tasks,
+        )
         from .events import on_audit_event
-        from .rereview import resolve_flags_on_publish
 
+        outbox.use_delivery_task(tasks.deliver)
         # ready() can run twice (tests, autoreload); subscribe once.
         if on_audit_event not in LISTENERS:
             LISTENERS.append(on_audit_event)
-        if resolve_flags_on_publish not in AFTER_TRANSITION:
-            AFTER_TRANSITION.append(resolve_flags_on_publish)
         post_migrate.connect(grant_managing_editors, sender=self, dispatch_uid="vetted-notification-perms")
 
 
-# Managing editors run the reminder ladder, the outbox and re-review flags from the admin.
+# Managing editors run the reminder ladder and the outbox from the admin (re-review flags
+# are reviews' now: accounts.roles grants those).
 MANAGING_EDITOR_PERMISSIONS = [
     "add_reminderrule",
     "change_reminderrule",
@@ -30,8 +34,6 @@ MANAGING_EDITOR_PERMISSIONS = [
     "view_reminderrule",
     "view_delivery",
     "change_delivery",
-    "view_rereviewflag",
-    "change_rereviewflag",
     "add_staffprofile",
     "change_staffprofile",
     "view_staffprofile",
@@ -39,6 +41,7 @@ MANAGING_EDITOR_PERMISSIONS = [
 
 
 def grant_managing_editors(**_kwargs) -> None:
+    # Imported when migrate has finished: this module is loaded before any model is.
     from django.contrib.auth.models import Group, Permission
 
     from accounts.roles import MANAGING_EDITOR

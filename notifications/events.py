@@ -17,6 +17,7 @@ from django.utils import timezone
 import core.audit_actions as audit_actions
 from articles.models import Article, ArticleVersion
 from audit.models import AuditEvent
+from reviews.models import ReviewAssignment
 
 from . import links
 from .kinds import Kind
@@ -244,8 +245,6 @@ def _rereview_flagged(event: AuditEvent) -> list[Notice]:
 
 
 def _assignment(event: AuditEvent):
-    from reviews.models import ReviewAssignment
-
     pk = event.payload.get("assignment_id") or (
         event.target_id if event.target_type == "reviewassignment" else None
     )

@@ -10,6 +10,7 @@ causes them; Celery only delivers after commit.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -54,8 +55,6 @@ class NotificationPreference(models.Model):
         return f"Preferences of {loaded_str(self, 'user')}"
 
     def clean(self) -> None:
-        from django.core.exceptions import ValidationError
-
         unknown = sorted(set(self.muted_kinds or []) - set(Kind.values))
         if unknown:
             raise ValidationError({"muted_kinds": f"Unknown kinds: {', '.join(unknown)}."})
@@ -211,10 +210,6 @@ class ReminderRule(models.Model):
         return self.name
 
     def clean(self) -> None:
-        from django.core.exceptions import ValidationError
-
-        from .reminders import rule_problems
-
         problems = rule_problems(self)
         if problems:
             raise ValidationError(problems)
@@ -225,34 +220,33 @@ class ReminderRule(models.Model):
         super().save(*args, **kwargs)
 
 
-class RereviewFlag(models.Model):
-    """A published article to re-review because evidence it cites has changed."""
+def rule_problems(rule: ReminderRule) -> dict[str, list[str]]:
+    """Why a rule could never fire (or never as meant); empty when it is fine.
 
-    article = models.ForeignKey("articles.Article", on_delete=models.PROTECT, related_name="rereview_flags")
-    version = models.ForeignKey(
-        "articles.ArticleVersion",
-        on_delete=models.PROTECT,
-        related_name="+",
-        help_text="The version that cites it.",
-    )
-    reason = models.TextField()
-    doi = models.CharField(max_length=200, blank=True)
-    pmid = models.CharField(max_length=12, blank=True)
-    title = models.CharField(max_length=500, blank=True)
-    flagged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
-    resolved_at = models.DateTimeField(null=True, blank=True)
-    resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-
-    class Meta:
-        ordering = ["-created_at"]
-        indexes = [models.Index(fields=["article", "resolved_at"], name="rereview_flag_open")]
-
-    def __str__(self) -> str:
-        return f"Re-review {loaded_str(self, 'article')}: {self.reason[:60]}"
-
-    @property
-    def is_open(self) -> bool:
-        return self.resolved_at is None
+    Checked: at least one occurrence; a repeating rule has a repeat interval;
+    an invitation reminder falls after the invitation is sent (the invitation
+    window is INVITATION_RESPONSE_DAYS, so an offset of minus that many days or
+    earlier lands on or before the day the invitation goes out); the editor's
+    revision phase has no reviewer to remind. It sits beside the model, below
+    the ladder that runs the rules (``reminders``), because every save asks it.
+    """
+    problems: dict[str, list[str]] = {}
+    if rule.max_times is None or rule.max_times < 1:
+        problems.setdefault("max_times", []).append("A rule must fire at least once.")
+    elif rule.max_times > 1 and not rule.repeat_every_days:
+        problems.setdefault("repeat_every_days", []).append(
+            "To send more than once, say how many days apart (at least 1)."
+        )
+    window = settings.VETTED.get("INVITATION_RESPONSE_DAYS", 2)
+    if rule.phase == Phase.INVITATION and rule.offset_days is not None and rule.offset_days <= -window:
+        problems.setdefault("offset_days", []).append(
+            f"Invitations are answered within {window} day(s), so a reminder {-rule.offset_days} "
+            "day(s) before the deadline would come on or before the day of the invitation itself. "
+            f"Use an offset of {-window + 1} or later."
+        )
+    if rule.phase == Phase.REVISION and rule.recipient == RuleRecipient.REVIEWER:
+        problems.setdefault("recipient", []).append(
+            "While the editor revises there is no reviewer to remind; "
+            "choose the editor or the managing editor."
+        )
+    return problems

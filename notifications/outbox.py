@@ -20,7 +20,7 @@ import functools
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -122,6 +122,29 @@ def notify(
     return notification
 
 
+class DeliveryTask(Protocol):
+    """The Celery task that delivers one row (``notifications.tasks.deliver``)."""
+
+    def apply_async(self, args: tuple[int], countdown: float | None = None) -> object: ...
+
+
+# The task is set by NotificationsConfig.ready(): it wraps this module's deliver(), so
+# this module cannot import it without the two importing each other.
+_delivery_task: DeliveryTask | None = None
+
+
+def use_delivery_task(task: DeliveryTask) -> None:
+    """Queue deliveries with ``task`` (called once the tasks are loaded)."""
+    global _delivery_task
+    _delivery_task = task
+
+
+def delivery_task() -> DeliveryTask:
+    if _delivery_task is None:
+        raise RuntimeError("No delivery task: NotificationsConfig.ready() sets it when Django starts.")
+    return _delivery_task
+
+
 def enqueue_after_commit(delivery_ids: Iterable[int]) -> None:
     ids = list(delivery_ids)
     if ids:
@@ -135,12 +158,10 @@ def enqueue(delivery_ids: Iterable[int], countdown: float | None = None) -> int:
     The broker being down is not an error for the caller: the rows stay
     ``pending`` with ``queued_at`` cleared, and the sweeper queues them later.
     """
-    from .tasks import deliver
-
     ids = list(delivery_ids)
     for index, pk in enumerate(ids):
         try:
-            deliver.apply_async((pk,), countdown=countdown)
+            delivery_task().apply_async((pk,), countdown=countdown)
         except Exception as exc:  # any broker failure: kombu, redis, socket, file system
             unqueued = ids[index:]
             log.warning(

@@ -8,6 +8,7 @@ from django.db.models import Q, QuerySet
 
 from articles.models import Article, ArticleVersion, Specialty
 from core.roles import MANAGE_ARTICLES, split_permission
+from reviews.models import AssignmentStatus, ReviewAssignment
 
 from .models import StaffProfile
 
@@ -46,8 +47,6 @@ def reviewers_of_version(version: ArticleVersion | None) -> list:
     """Board members who took on the review of this version (accepted or done)."""
     if version is None:
         return []
-    from reviews.models import AssignmentStatus, ReviewAssignment
-
     rows = ReviewAssignment.objects.filter(
         version=version, status__in=[AssignmentStatus.ACCEPTED, AssignmentStatus.COMPLETED]
     ).select_related("reviewer__user")
@@ -56,8 +55,6 @@ def reviewers_of_version(version: ArticleVersion | None) -> list:
 
 def previous_round_reviewers(article: Article, before_version: int) -> list:
     """Who completed a review of the latest earlier version that was reviewed."""
-    from reviews.models import AssignmentStatus, ReviewAssignment
-
     done = ReviewAssignment.objects.filter(
         article=article, status=AssignmentStatus.COMPLETED, version__number__lt=before_version
     )

@@ -28,6 +28,7 @@ from django.utils import timezone
 import core.audit_actions as audit_actions
 from articles.models import Article, ArticleState
 from audit.models import AuditEvent
+from reviews.models import AssignmentStatus, ReviewAssignment
 
 from . import links
 from .kinds import Kind
@@ -38,37 +39,6 @@ from .recipients import managing_editors_for
 # An assignment's article must still be in review for its reminders to make sense.
 ARTICLE_IN_REVIEW = (ArticleState.SUBMITTED, ArticleState.UNDER_REVIEW)
 CHANGES_REQUEST_ACTIONS = (audit_actions.ARTICLE_REQUEST_CHANGES, audit_actions.ARTICLE_RETURN)
-
-
-def rule_problems(rule: ReminderRule) -> dict[str, list[str]]:
-    """Why a rule could never fire (or never as meant); empty when it is fine.
-
-    Checked: at least one occurrence; a repeating rule has a repeat interval;
-    an invitation reminder falls after the invitation is sent (the invitation
-    window is INVITATION_RESPONSE_DAYS, so an offset of minus that many days or
-    earlier lands on or before the day the invitation goes out); the editor's
-    revision phase has no reviewer to remind.
-    """
-    problems: dict[str, list[str]] = {}
-    if rule.max_times is None or rule.max_times < 1:
-        problems.setdefault("max_times", []).append("A rule must fire at least once.")
-    elif rule.max_times > 1 and not rule.repeat_every_days:
-        problems.setdefault("repeat_every_days", []).append(
-            "To send more than once, say how many days apart (at least 1)."
-        )
-    window = settings.VETTED.get("INVITATION_RESPONSE_DAYS", 2)
-    if rule.phase == Phase.INVITATION and rule.offset_days is not None and rule.offset_days <= -window:
-        problems.setdefault("offset_days", []).append(
-            f"Invitations are answered within {window} day(s), so a reminder {-rule.offset_days} "
-            "day(s) before the deadline would come on or before the day of the invitation itself. "
-            f"Use an offset of {-window + 1} or later."
-        )
-    if rule.phase == Phase.REVISION and rule.recipient == RuleRecipient.REVIEWER:
-        problems.setdefault("recipient", []).append(
-            "While the editor revises there is no reviewer to remind; "
-            "choose the editor or the managing editor."
-        )
-    return problems
 
 
 def occurrence_due(rule: ReminderRule, deadline_day: datetime.date, today: datetime.date) -> int | None:
@@ -110,8 +80,6 @@ def open_items(phase: str, latest_deadline_day: datetime.date) -> list[Item]:
         datetime.datetime.combine(latest_deadline_day + datetime.timedelta(days=1), datetime.time())
     )
     if phase in (Phase.INVITATION, Phase.REVIEW):
-        from reviews.models import AssignmentStatus, ReviewAssignment
-
         field, status = (
             ("respond_by", AssignmentStatus.INVITED)
             if phase == Phase.INVITATION

@@ -23,7 +23,14 @@ from .membership import (
     record_conflict,
     update_board_member,
 )
-from .models import BoardMember, ConflictOfInterest, PublicationSchedule, Review, ReviewAssignment
+from .models import (
+    BoardMember,
+    ConflictOfInterest,
+    PublicationSchedule,
+    RereviewFlag,
+    Review,
+    ReviewAssignment,
+)
 
 
 class ManagingEditorsOnly:
@@ -167,3 +174,11 @@ class PublicationScheduleAdmin(ReadOnly, OneObjectFetchesLazily, SelectedRowsChe
     list_display = ["article", "version", "publish_at", "status", "scheduled_by", "finished_at"]
     list_filter = ["status"]
     list_select_related = ["article", "version__article", "scheduled_by"]
+
+
+@admin.register(RereviewFlag)
+class RereviewFlagAdmin(OneObjectFetchesLazily, SelectedRowsChecked, admin.ModelAdmin):
+    list_display = ["article", "reason", "doi", "pmid", "flagged_by", "created_at", "resolved_at"]
+    list_filter = ["resolved_at"]
+    search_fields = ["article__title", "doi", "pmid", "title", "reason"]
+    readonly_fields = ["article", "version", "flagged_by", "created_at"]

@@ -40,7 +40,7 @@ from django.utils import timezone
 from articles.models import Article, ArticleState, ArticleVersion, Specialty
 from articles.ordering import sorted_after_filtering
 
-from .models import OPEN_ASSIGNMENT_STATUSES, AssignmentStatus, ReviewAssignment
+from .models import OPEN_ASSIGNMENT_STATUSES, AssignmentStatus, RereviewFlag, ReviewAssignment
 
 S = ArticleState
 
@@ -69,8 +69,6 @@ def queue_articles(now: datetime.datetime | None = None) -> QuerySet[Article]:
 
     Pass the rows of a page through :func:`mark_overdue` for their ``is_overdue`` flag.
     """
-    from notifications.models import RereviewFlag
-
     now = now or timezone.now()
     open_flags = RereviewFlag.objects.filter(resolved_at__isnull=True)
     submitted = ArticleVersion.objects.filter(article=OuterRef("pk"), frozen_at__isnull=False).order_by(
@@ -119,8 +117,6 @@ def mark_overdue(articles: Iterable[Article]) -> list[Article]:
 
 
 def _tab_conditions(today: datetime.date, now: datetime.datetime) -> dict[str, Q]:
-    from notifications.models import RereviewFlag
-
     assignments = ReviewAssignment.objects.order_by()
     open_assigned = assignments.filter(status__in=OPEN_ASSIGNMENT_STATUSES).values("article_id")
     # overdue_assignment_q as a union of its halves, each read from its own index alone.

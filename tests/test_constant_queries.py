@@ -33,10 +33,9 @@ from api.models import ApiToken
 from articles.drafting import save_draft
 from articles.models import Article, ArticleState
 from notifications.kinds import Kind
-from notifications.models import RereviewFlag
 from notifications.outbox import Message, notify
 from public.render_cache import local_pages
-from reviews.models import BoardMember, ConflictKind, ConflictOfInterest
+from reviews.models import BoardMember, ConflictKind, ConflictOfInterest, RereviewFlag
 from reviews.workflow import open_working_draft
 from tests.api.helpers import client_for as api_client_for
 from tests.factories import (

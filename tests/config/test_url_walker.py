@@ -713,15 +713,16 @@ ADMIN_MODELS: dict[str, AdminAccess] = {
     "reviews.reviewassignment": _managers_read_only(),
     "reviews.review": _managers_read_only(),
     "reviews.publicationschedule": _managers_read_only(),
-    # Managing editors run the outbox, the reminder ladder and re-review flags (notifications/apps.py).
+    # Managing editors read re-review flags and resolve one by hand (accounts/roles.py).
+    "reviews.rereviewflag": AdminAccess(
+        MANAGERS_ADMIN, SUPERUSER_ONLY, MANAGERS_ADMIN, MANAGERS_ADMIN, SUPERUSER_ONLY
+    ),
+    # Managing editors run the outbox and the reminder ladder (notifications/apps.py).
     "notifications.delivery": AdminAccess(
         MANAGERS_ADMIN, NOBODY, MANAGERS_ADMIN, MANAGERS_ADMIN, SUPERUSER_ONLY
     ),
     "notifications.notification": _superuser_only(add=NOBODY),
     "notifications.reminderrule": AdminAccess(*(MANAGERS_ADMIN,) * 5),
-    "notifications.rereviewflag": AdminAccess(
-        MANAGERS_ADMIN, SUPERUSER_ONLY, MANAGERS_ADMIN, MANAGERS_ADMIN, SUPERUSER_ONLY
-    ),
     "notifications.notificationpreference": _superuser_only(),
     "notifications.staffprofile": AdminAccess(*(MANAGERS_ADMIN,) * 4, SUPERUSER_ONLY),
     "site_content.editorialpolicy": AdminAccess(

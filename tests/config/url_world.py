@@ -25,12 +25,11 @@ from notifications.models import (
     Notification,
     NotificationPreference,
     ReminderRule,
-    RereviewFlag,
     StaffProfile,
 )
-from notifications.rereview import flag_rereview_for_reference
 from reviews.decisions import schedule_publication
-from reviews.models import PublicationSchedule, Review, SectionComment
+from reviews.models import PublicationSchedule, RereviewFlag, Review, SectionComment
+from reviews.rereview import flag_rereview_for_reference
 from reviews.workflow import Action, perform
 from site_content.feedback import submit_feedback
 from site_content.models import EditorialPolicy, Feedback, FeedbackKind
@@ -174,10 +173,10 @@ def build_world() -> World:
             "reviews.reviewassignment": assignment,
             "reviews.review": Review.objects.filter(version__article=published).first(),
             "reviews.publicationschedule": PublicationSchedule.objects.get(article=approved),
+            "reviews.rereviewflag": RereviewFlag.objects.get(article=published),
             "notifications.delivery": delivery,
             "notifications.notification": notification,
             "notifications.reminderrule": rule,
-            "notifications.rereviewflag": RereviewFlag.objects.get(article=published),
             "notifications.notificationpreference": NotificationPreference.objects.get(user=owner),
             "notifications.staffprofile": StaffProfile.objects.get(user=managing),
             "site_content.editorialpolicy": EditorialPolicy.objects.first(),

@@ -97,15 +97,6 @@ STILL_UNEXPLAINED = frozenset(
     {
         "articles/access.py: reviews.assignments",
         "articles/admin.py: reviews.workflow",
-        "notifications/apps.py: accounts.roles",
-        "notifications/apps.py: audit.chain",
-        "notifications/apps.py: reviews.workflow",
-        "notifications/events.py: reviews.models",
-        "notifications/models.py: .",
-        "notifications/outbox.py: .",
-        "notifications/recipients.py: reviews.models",
-        "notifications/reminders.py: reviews.models",
-        "reviews/filters.py: notifications.models",
         "reviews/workflow.py: reviews.decisions",
         "reviews/workflow.py: reviews.models",
     }

@@ -11,8 +11,8 @@ from django.core.exceptions import ValidationError
 
 from articles.models import Article
 from notifications.kinds import Kind
-from notifications.models import Notification, Phase, ReminderRule, RuleRecipient
-from notifications.reminders import occurrence_due, rule_problems, send_reminders
+from notifications.models import Notification, Phase, ReminderRule, RuleRecipient, rule_problems
+from notifications.reminders import occurrence_due, send_reminders
 from reviews.assignments import accept_assignment
 from reviews.models import Decision, ReviewAssignment
 from reviews.workflow import Action, perform

@@ -52,7 +52,7 @@ from hypothesis.stateful import (
 from articles.drafting import DraftContent, create_article, save_draft
 from articles.models import Article, ArticleState, ArticleVersion, Origin, Section, Specialty
 from core.errors import DomainError
-from notifications.rereview import check_rereview_due, flag_rereview_for_reference
+from notifications.rereview_due import check_rereview_due
 from public.render_cache import local_pages, render_version
 from reviews import assignments as assigning
 from reviews import decisions, membership, workflow
@@ -67,6 +67,7 @@ from reviews.models import (
     ReviewAssignment,
     SectionComment,
 )
+from reviews.rereview import flag_rereview_for_reference
 from tests.factories import PASSWORD
 from tests.properties import checks, world
 from tests.properties.fingerprint import fingerprint

@@ -10,7 +10,7 @@ from articles.models import Article, Audience, ReferenceKind
 from reviews.assignments import accept_assignment, assign_reviewer, declare_conflict
 from reviews.decisions import submit_review
 from reviews.models import CHECKLIST_ITEMS, BoardMember, ConflictCategory, Decision
-from reviews.workflow import open_working_draft
+from reviews.workflow import Action, open_working_draft, perform
 from tests.factories import PASSWORD, make_board_member, make_user, submit, valid_content
 
 ALL_CHECKED = dict.fromkeys(CHECKLIST_ITEMS, True)
@@ -71,3 +71,24 @@ def resubmit(article, editor) -> Article:
     content.references.append(NEW_REFERENCE)
     save_draft(article, content, expected_revision=1, actor=editor)
     return submit(article, editor)
+
+
+def gout_content(**overrides):
+    """An article on gout: it cites none of the references of ``valid_content()``."""
+    return valid_content(
+        title="Gout",
+        sections=[SectionInput(Audience.PATIENT, "What it is", "Gout is a painful arthritis [1].")],
+        references=[
+            ReferenceInput(
+                1, ReferenceKind.GUIDELINE, "Management of gout", "ACR", 2020, doi="10.1002/acr.24180"
+            )
+        ],
+        **overrides,
+    )
+
+
+def publish(article, editor, managing, member) -> Article:
+    """``member`` reviews and approves the submitted ``article``; its editor publishes it."""
+    approve(ready_to_review(Article.objects.get(pk=article.pk), member, managing))
+    perform(Article.objects.get(pk=article.pk), Action.PUBLISH, editor)
+    return Article.objects.get(pk=article.pk)

@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, ArticleState
-from notifications.models import RereviewFlag
 from reviews.assignments import assign_reviewer
+from reviews.models import RereviewFlag
 from tests.factories import (
     approve_directly,
     make_article,

@@ -1,13 +1,16 @@
-"""Re-review: when cited evidence changes, and when a review gets old.
+"""Re-review: flagging the articles whose cited evidence changed, and when a review gets old.
 
 Flagging never touches what readers see: the published version stays until a
-new version is approved and published, which resolves the article's flags.
+new version is approved and published, which resolves the article's flags. The
+editor hears of a flag from its audit event (``article.rereview_flagged``), through
+the notifications app; the periodic notices that a review is getting old are
+notifications' own scan (``notifications.rereview_due``).
 """
 
 from __future__ import annotations
 
-import datetime
 import re
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
@@ -20,12 +23,10 @@ from audit.chain import RequestInfo, record
 from core.errors import ContentInvalid, NotPermitted
 from core.roles import MANAGE_ARTICLES
 
-from . import links
-from .kinds import Kind
 from .models import RereviewFlag
-from .outbox import Message, notify
-from .recipients import managing_editors_for
-from .reminders import existing_keys
+
+if TYPE_CHECKING:
+    from .workflow import StepContext
 
 DOI_PREFIX = re.compile(r"^(https?://(dx\.)?doi\.org/|doi:)", re.IGNORECASE)
 
@@ -148,7 +149,7 @@ def flag_rereview_for_reference(
     return flags
 
 
-def resolve_flags_on_publish(ctx) -> None:
+def resolve_flags_on_publish(ctx: StepContext) -> None:
     """Workflow hook: publishing a newer version answers the article's open flags."""
     if ctx.result.action != "publish" or ctx.result.version is None:
         return
@@ -163,54 +164,5 @@ def open_flags():
 
 
 def notice_days() -> int:
+    """How many days before its next review is due an article counts as due for re-review."""
     return settings.VETTED.get("REREVIEW_NOTICE_DAYS", 30)
-
-
-def check_rereview_due(now: datetime.datetime | None = None) -> int:
-    """Tell editors and managing editors when an article's periodic re-review nears or passes.
-
-    Once per article, per due date, per stage (due soon, overdue), per person.
-    Only articles that are live with nobody working on a new version: a new
-    version, once published, moves the due date anyway.
-    """
-    now = now or timezone.now()
-    today = timezone.localdate(now)
-    horizon = today + datetime.timedelta(days=notice_days())
-    articles = Article.objects.filter(
-        state=ArticleState.PUBLISHED, next_review_due__isnull=False, next_review_due__lte=horizon
-    ).select_related("owner", "specialty")
-    planned = []
-    for article in articles:
-        overdue = article.next_review_due < today
-        stage = "overdue" if overdue else "due"
-        days = (article.next_review_due - today).days
-        message = Message(
-            Kind.REREVIEW_OVERDUE if overdue else Kind.REREVIEW_DUE,
-            (
-                f"Re-review overdue: {article.title}"
-                if overdue
-                else f"Re-review due {article.next_review_due:%d %b %Y}: {article.title}"
-            ),
-            (
-                f"The medical review of “{article.title}” expired on {article.next_review_due:%d %b %Y} "
-                f"({-days} day(s) ago). Start a new version for the board to review."
-                if overdue
-                else f"The medical review of “{article.title}” expires on {article.next_review_due:%d %b %Y} "
-                f"(in {days} day(s)). Start a new version for the board to review."
-            ),
-            links.article_url(article),
-            {"article": article.slug, "next_review_due": article.next_review_due.isoformat(), "stage": stage},
-        )
-        people = {article.owner.pk: article.owner}
-        people.update({me.pk: me for me in managing_editors_for(article.specialty_id)})
-        for person in people.values():
-            if person.is_active:
-                key = f"rereview:{stage}:{article.pk}:{article.next_review_due.isoformat()}:{person.pk}"
-                planned.append((article, person, message, key))
-    done = existing_keys([p[3] for p in planned])
-    written = 0
-    for article, person, message, key in planned:
-        if key not in done:
-            with transaction.atomic():
-                written += bool(notify(person, message, article=article, dedupe_key=key))
-    return written

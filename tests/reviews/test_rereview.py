@@ -1,49 +1,26 @@
-"""Re-review: flagged when cited evidence changes, reminded when a review gets old."""
+"""Re-review: articles flagged when evidence they cite changes, and resolved by a new version."""
 
 from __future__ import annotations
-
-import datetime
 
 import pytest
 from django.core.management import call_command
 
-from accounts.roles import MANAGING_EDITOR
-from articles.drafting import ReferenceInput, SectionInput, save_draft
-from articles.models import Article, Audience, ReferenceKind
+from articles.drafting import ReferenceInput, save_draft
+from articles.models import Article, ReferenceKind
 from audit.models import AuditEvent
 from core.errors import ContentInvalid, NotPermitted
 from notifications.kinds import Kind
-from notifications.models import RereviewFlag, StaffProfile
-from notifications.rereview import check_rereview_due, flag_rereview_for_reference, open_flags
+from notifications.models import Notification
 from reviews.assignments import accept_assignment, declare_conflict
-from reviews.models import ConflictCategory, ReviewAssignment
+from reviews.models import ConflictCategory, RereviewFlag, ReviewAssignment
+from reviews.rereview import flag_rereview_for_reference, open_flags
 from reviews.workflow import Action, open_working_draft, perform
-from tests.factories import make_article, make_user, submit, valid_content
-
-from .conftest import approve, notes_for, ready_to_review
+from tests.factories import make_article, submit, valid_content
+from tests.reviews.helpers import approve, gout_content, publish
 
 CERCLAGE_DOI = "10.1002/14651858.CD008991.pub3"  # reference [2] of valid_content()
 CERCLAGE_PMID = "28586127"
 CERCLAGE_TITLE = "Cervical stitch (cerclage) for preventing preterm birth"
-
-
-def gout_content(**overrides):
-    return valid_content(
-        title="Gout",
-        sections=[SectionInput(Audience.PATIENT, "What it is", "Gout is a painful arthritis [1].")],
-        references=[
-            ReferenceInput(
-                1, ReferenceKind.GUIDELINE, "Management of gout", "ACR", 2020, doi="10.1002/acr.24180"
-            )
-        ],
-        **overrides,
-    )
-
-
-def publish(article, editor, managing, member):
-    approve(ready_to_review(Article.objects.get(pk=article.pk), member, managing))
-    perform(Article.objects.get(pk=article.pk), Action.PUBLISH, editor)
-    return Article.objects.get(pk=article.pk)
 
 
 @pytest.fixture
@@ -166,37 +143,6 @@ def test_the_management_command_flags_and_reports(cerclage, managing, capsys):
     assert RereviewFlag.objects.filter(article=cerclage).exists()
 
 
-# --- the periodic re-review ------------------------------------------------------------
-
-
-def test_editor_and_managing_editors_hear_once_when_the_review_is_due_within_30_days(
-    cerclage, gout, editor, managing, other_specialty
-):
-    elsewhere = make_user("cleo", MANAGING_EDITOR)
-    StaffProfile.objects.create(user=elsewhere).specialties.add(other_specialty)
-    today = datetime.date(2026, 3, 2)
-    now = datetime.datetime.combine(today, datetime.time(9), datetime.UTC)
-    Article.objects.filter(pk=cerclage.pk).update(next_review_due=today + datetime.timedelta(days=20))
-    Article.objects.filter(pk=gout.pk).update(next_review_due=today + datetime.timedelta(days=40))
-
-    assert check_rereview_due(now) == 2
-    assert check_rereview_due(now + datetime.timedelta(hours=1)) == 0
-
-    due = notes_for(editor, Kind.REREVIEW_DUE).get()
-    assert due.article_id == cerclage.pk and not due.is_essential
-    assert notes_for(managing, Kind.REREVIEW_DUE).count() == 1
-    assert not notes_for(elsewhere).exists()
-
-
-def test_an_overdue_re_review_is_an_essential_notice_sent_once_per_due_date(cerclage, editor, managing):
-    today = datetime.date(2026, 3, 2)
-    now = datetime.datetime.combine(today, datetime.time(9), datetime.UTC)
-    Article.objects.filter(pk=cerclage.pk).update(next_review_due=today - datetime.timedelta(days=1))
-
-    check_rereview_due(now)
-    check_rereview_due(now + datetime.timedelta(days=1))
-
-    overdue = notes_for(editor, Kind.REREVIEW_OVERDUE).get()
-    assert overdue.is_essential
-    Article.objects.filter(pk=cerclage.pk).update(next_review_due=today + datetime.timedelta(days=365))
-    assert check_rereview_due(now + datetime.timedelta(days=340)) == 2  # a new due date: told again
+def notes_for(user, kind: str):
+    """What ``user`` was told of this kind (the notifications app tells the editor of a flag)."""
+    return Notification.objects.filter(recipient=user, kind=kind)

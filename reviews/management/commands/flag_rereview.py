@@ -2,7 +2,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from core.errors import DomainError
-from notifications.rereview import flag_rereview_for_reference
+from reviews.rereview import flag_rereview_for_reference
 
 
 class Command(BaseCommand):
