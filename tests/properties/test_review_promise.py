@@ -53,6 +53,7 @@ from articles import public
 from articles.drafting import DraftContent, create_article, save_draft
 from articles.models import Article, ArticleState, ArticleVersion, Origin, Section, Specialty
 from core.errors import DomainError
+from core.roles import MANAGE_ARTICLES
 from notifications.rereview import check_rereview_due, flag_rereview_for_reference
 from reviews import assignments as assigning
 from reviews import decisions, membership, workflow
@@ -675,7 +676,7 @@ class ReviewPromise(RuleBasedStateMachine):
             "renew": {"credentials_expire_on": today + datetime.timedelta(days=365)},
         }[change]
         self._admin_edit(f"board member: {change}", BoardMember, obj, who, **changes)
-        if change == "renew" and self.user(who).has_perm("articles.manage_articles"):
+        if change == "renew" and self.user(who).has_perm(MANAGE_ARTICLES):
             # Changing the expiry date clears the verification: a managing editor verifies again.
             self.attempt(
                 "verify credentials",
@@ -684,7 +685,7 @@ class ReviewPromise(RuleBasedStateMachine):
 
     def _admin_edit(self, label, model, obj, who, **changes):
         user = self.user(who)
-        if not user.has_perm("articles.manage_articles"):
+        if not user.has_perm(MANAGE_ARTICLES):
             event(f"refused: admin {label}: not a managing editor")
             return
         before = checks.head_seq()
