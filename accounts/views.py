@@ -18,14 +18,14 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 
+from core.client_address import client_address
 from core.roles import DRAFT_ARTICLE, MANAGE_ARTICLES
 
-from .client_address import client_address
 from .login_limits import LOGIN_FAILURE_LIMIT, LOGIN_FAILURE_WINDOW_SECONDS, LoginRateLimiter
 
 
 def limiter_address(request: HttpRequest) -> str:
-    # X-Forwarded-For only as far as our own proxies wrote it (accounts.client_address): the
+    # X-Forwarded-For only as far as our own proxies wrote it (core.client_address): the
     # rest is whatever the client wants it to be, and a limiter keyed on it could be dodged.
     return client_address(request) or "unknown"
 

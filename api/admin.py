@@ -10,7 +10,7 @@ from django.db import transaction
 import core.audit_actions as audit_actions
 from accounts.roles import INTEGRATION_CLIENT
 from audit.chain import RequestInfo, record
-from config.admin import OneObjectFetchesLazily, SelectedRowsChecked
+from core.admin import OneObjectFetchesLazily, SelectedRowsChecked
 from core.roles import MANAGE_ARTICLES
 
 from . import tokens

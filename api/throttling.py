@@ -10,7 +10,7 @@ from __future__ import annotations
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle, UserRateThrottle
 
-from accounts.client_address import client_address
+from core.client_address import client_address
 
 
 class _FromSettings:
@@ -20,7 +20,7 @@ class _FromSettings:
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
 
     def get_ident(self, request) -> str:
-        # The address the web login keys on too (accounts.client_address), not DRF's own reading
+        # The address the web login keys on too (core.client_address), not DRF's own reading
         # of X-Forwarded-For under NUM_PROXIES: one setting, one answer, for both doors.
         return client_address(request) or "unknown"
 

@@ -25,7 +25,7 @@ from django.utils.html import format_html, format_html_join
 
 from audit.chain import RequestInfo
 from audit.models import AuditEvent
-from config.admin import DomainErrorsAsMessages, OneObjectFetchesLazily, SelectedRowsChecked, form_changes
+from core.admin import DomainErrorsAsMessages, OneObjectFetchesLazily, SelectedRowsChecked, form_changes
 from core.errors import DomainError, FrozenVersionError, NotPermitted
 from reviews.workflow import TRANSITIONS, Action, Transition, offered_actions, take_screen_action
 

@@ -13,7 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.utils import timezone
 
-from config.display import loaded
+from core.display import loaded
 from core.errors import FrozenVersionError
 
 

@@ -46,7 +46,7 @@ from typing import Any
 
 from django.conf import settings
 
-from config.cache import shared_redis_client
+from core.cache import shared_redis_client
 
 log = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from config.admin import OneObjectFetchesLazily, SelectedRowsChecked
+from core.admin import OneObjectFetchesLazily, SelectedRowsChecked
 
 from .models import AuditEvent
 

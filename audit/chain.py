@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.ipv6 import clean_ipv6_address
 
 import core.audit_actions as audit_actions
-from accounts.client_address import client_address
+from core.client_address import client_address
 
 from .models import AuditChainHead, AuditEvent
 

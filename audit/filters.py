@@ -6,7 +6,7 @@ import django_filters
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet, Subquery
 
-from config.datetimes import StorableIsoDateTimeField
+from core.datetimes import StorableIsoDateTimeField
 
 from .models import AuditEvent
 
@@ -14,7 +14,7 @@ from .models import AuditEvent
 class DateTimeFilter(django_filters.IsoDateTimeFilter):
     """An ISO 8601 date and time (``2026-05-01`` or ``2026-05-01T08:00:00Z``) that can be queried."""
 
-    # Refuses what would overflow or what PostgreSQL cannot compare (config.datetimes), and queries in UTC.
+    # Refuses what would overflow or what PostgreSQL cannot compare (core.datetimes), and queries in UTC.
     field_class = StorableIsoDateTimeField
 
 

@@ -349,7 +349,7 @@ def forget_cached_pages() -> int:
     from django.core.cache import cache
 
     from articles.public import CACHE_SCHEMA
-    from config.cache import shared_redis_client
+    from core.cache import shared_redis_client
 
     client = shared_redis_client()
     pattern = cache.make_key(f"public:{CACHE_SCHEMA}:*")

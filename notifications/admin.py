@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 from django.core.exceptions import ObjectDoesNotExist
 
-from config.admin import OneObjectFetchesLazily, SelectedRowsChecked
+from core.admin import OneObjectFetchesLazily, SelectedRowsChecked
 
 from . import outbox
 from .models import (

@@ -14,7 +14,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 
-from config.display import loaded_str
+from core.display import loaded_str
 
 from .kinds import Kind
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.contrib import admin, messages
 
 from audit.chain import RequestInfo
-from config.admin import DomainErrorsAsMessages, OneObjectFetchesLazily, SelectedRowsChecked, form_changes
+from core.admin import DomainErrorsAsMessages, OneObjectFetchesLazily, SelectedRowsChecked, form_changes
 from core.errors import DomainError
 from core.roles import MANAGE_ARTICLES as MANAGE
 

@@ -20,6 +20,8 @@ from django.utils.safestring import SafeString, mark_safe
 
 from articles.models import ArticleVersion, Audience, Reference, Section
 
+from .models import Review
+
 # Words, runs of whitespace and single punctuation marks, so that joining the
 # tokens gives the text back and a changed comma does not mark the whole word.
 _TOKEN_RE = re.compile(r"\w+(?:['\u2019-]\w+)*|\s+|[^\w\s]", re.UNICODE)
@@ -209,8 +211,6 @@ def diffs_for_reviewer(assignment) -> dict[str, VersionDiff]:
     """From round 2 on: the assigned version against the one this reviewer reviewed
     before (``"previous_review"``) and against the published one (``"published"``),
     whichever exist and differ from it."""
-    from .models import Review
-
     version = assignment.version
     result: dict[str, VersionDiff] = {}
     earlier = (

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 
 from articles.models import Article, Section
-from config.datetimes import StorableDateTimeField
+from core.datetimes import StorableDateTimeField
 
 from .models import CHECKLIST_ITEMS, BoardMember, ConflictCategory, ConflictKind, Decision, ReviewAssignment
 

@@ -7,11 +7,11 @@ from django.db import models
 from django.utils import timezone
 
 from articles.models import Article, ArticleVersion, Section, Specialty
-from config.display import loaded, loaded_str
+from core.display import loaded, loaded_str
 
 
 def _reviewer_name(row: models.Model) -> str:
-    """The reviewer's name when the row's query loaded them, else their key (config.display)."""
+    """The reviewer's name when the row's query loaded them, else their key (core.display)."""
     member = loaded(row, "reviewer")
     return member.display_name if member else f"reviewer #{row.reviewer_id}"
 

@@ -36,9 +36,9 @@ from articles.markdown import Citations, render_markdown
 from articles.models import Article, ArticleState, ArticleVersion, Audience, ReferenceKind
 from articles.public import ReferenceFact
 from audit.chain import RequestInfo
-from config.pagination import KeysFirstPaginator
 from core.access import manager_view, reviewer_view
 from core.errors import DomainError, NotPermitted
+from core.pagination import KeysFirstPaginator
 
 from . import metrics
 from .assignments import (

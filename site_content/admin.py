@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from audit.chain import RequestInfo
-from config.admin import OneObjectFetchesLazily, SelectedRowsChecked
+from core.admin import OneObjectFetchesLazily, SelectedRowsChecked
 
 from .changes import add_policy_edition
 from .feedback import set_feedback_status

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from articles.models import Article, ArticleVersion
-from config.display import loaded
+from core.display import loaded
 
 
 class EditorialPolicy(models.Model):

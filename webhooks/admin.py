@@ -7,7 +7,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 
 from audit.chain import RequestInfo
-from config.admin import OneObjectFetchesLazily, SelectedRowsChecked
+from core.admin import OneObjectFetchesLazily, SelectedRowsChecked
 from core.errors import DomainError
 
 from . import endpoints

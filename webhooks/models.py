@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from config.display import loaded, loaded_str
+from core.display import loaded, loaded_str
 
 
 class EventKind(models.TextChoices):

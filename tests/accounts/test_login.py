@@ -179,7 +179,7 @@ def test_login_needs_the_csrf_token(editor):
     assert response.status_code == 302
 
 
-# --- the address the limit keys on (accounts.client_address) ---------------------------------------
+# --- the address the limit keys on (core.client_address) ---------------------------------------
 
 
 def test_a_forged_forwarded_for_header_does_not_dodge_the_limit(editor):

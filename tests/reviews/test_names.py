@@ -1,4 +1,4 @@
-"""A row's name never costs a query (config.display): Django's delete confirmation and the admin
+"""A row's name never costs a query (core.display): Django's delete confirmation and the admin
 name rows from querysets that join nothing. With the related rows loaded, the name uses them."""
 
 from __future__ import annotations

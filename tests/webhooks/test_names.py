@@ -1,4 +1,4 @@
-"""Endpoint and message names never cost a query (config.display), and use what was loaded."""
+"""Endpoint and message names never cost a query (core.display), and use what was loaded."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""config.datetimes: what a typed date and time may be before it reaches the database."""
+"""core.datetimes: what a typed date and time may be before it reaches the database."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from config.datetimes import StorableDateTimeField, storable
+from core.datetimes import StorableDateTimeField, storable
 
 
 def test_aware_values_come_back_in_utc():

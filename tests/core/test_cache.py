@@ -3,7 +3,7 @@
 import pytest
 from django.core.cache import caches
 
-from config.cache import ReusingRedisCache, shared_redis_client
+from core.cache import ReusingRedisCache, shared_redis_client
 
 pytestmark = pytest.mark.redis
 

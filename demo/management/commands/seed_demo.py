@@ -20,10 +20,10 @@ from django.utils import timezone
 from accounts.changes import create_account, update_account
 from accounts.roles import EDITOR, MANAGING_EDITOR, REVIEWER, ensure_role_groups
 from articles.drafting import create_article
-from articles.management.demo_content import ARTICLES, SPECIALTIES, DemoArticle
 from articles.models import Article, ArticleState, Specialty
 from articles.review_policy import add_specialty, update_specialty
 from core.errors import DomainError
+from demo.content import ARTICLES, SPECIALTIES, DemoArticle
 from reviews.assignments import accept_assignment, assign_reviewer, declare_conflict
 from reviews.decisions import submit_review
 from reviews.membership import add_board_member, verify_credentials

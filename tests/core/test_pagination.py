@@ -7,7 +7,7 @@ from django.core.paginator import Paginator
 from django.db.models import Value
 
 from articles.models import Specialty
-from config.pagination import KeysFirstPaginator
+from core.pagination import KeysFirstPaginator
 from tests.factories import make_specialty
 
 pytestmark = pytest.mark.django_db

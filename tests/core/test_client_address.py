@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import RequestFactory
 
-from accounts.client_address import client_address
+from core.client_address import client_address
 
 
 def request_from(remote: str, forwarded: str | None = None):

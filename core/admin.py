@@ -1,4 +1,4 @@
-"""What every admin of the project shares (imported by the apps' admin modules; config is no app)."""
+"""What every admin of the project shares: the apps' admin modules build on it."""
 
 from __future__ import annotations
 
