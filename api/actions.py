@@ -1,4 +1,6 @@
-"""Which workflow actions the API exposes as ``POST /articles/{slug}/{action}/``.
+"""Which workflow actions the API exposes as ``POST /articles/{slug}/{action}/``: exactly those
+the workflow offers on screens (``reviews.workflow.Transition.offered_on_screens``), the same
+buttons as the desk's and the admin's.
 
 Approving and requesting changes are a reviewer's signed review
 (``/assignments/{id}/review/``) and starting review is assigning a reviewer, so
@@ -7,18 +9,9 @@ those never get a bare action endpoint: that is how an approval stays a signatur
 
 from __future__ import annotations
 
-from reviews.workflow import Action
+from reviews.workflow import TRANSITIONS
 
-ARTICLE_ACTIONS: tuple[str, ...] = (
-    Action.SUBMIT,
-    Action.WITHDRAW,
-    Action.PUBLISH,
-    Action.ARCHIVE,
-    Action.REJECT,
-    Action.RETURN,
-    # Not a bare transition: open_working_draft, which also covers "changes requested".
-    Action.REVISE,
-)
+ARTICLE_ACTIONS: tuple[str, ...] = tuple(t.action for t in TRANSITIONS.values() if t.offered_on_screens)
 
 
 def exposed(actions: list[str]) -> list[str]:

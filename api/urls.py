@@ -56,7 +56,7 @@ v1 = [
     *[
         path(
             f"articles/<slug:slug>/{action}/",
-            articles.ArticleActionView.as_view(action_name=action),
+            articles.action_view(action),
             name=f"article-{action}",
         )
         for action in ARTICLE_ACTIONS

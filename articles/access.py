@@ -1,17 +1,20 @@
-"""Who someone is with respect to one article (the roles and permission names are
-``core.roles``'). The workflow's permission checks are all phrased in these roles."""
+"""Who may see and edit an article, from ownership and permissions alone (the roles and
+permission names are ``core.roles``'). The reviewer role needs an assignment, so the full
+``roles_for`` is ``reviews.roles``'; drafting needs only the editing roles, answered here."""
 
 from __future__ import annotations
 
 from django.db.models import QuerySet
 
 from core.actor import Actor, Person
-from core.roles import DRAFT_ARTICLE, EDITING_ROLES, MANAGE_ARTICLES, REVIEW_ARTICLE, Role
+from core.roles import DRAFT_ARTICLE, EDITING_ROLES, MANAGE_ARTICLES, Role
 
 from .models import Article
 
 
-def roles_for(user: Actor, article: Article) -> set[Role]:
+def editing_roles_for(user: Actor, article: Article) -> set[Role]:
+    """The roles ``user`` holds on ``article`` without any review assignment: the article's
+    editor, a managing editor (``{Role.SYSTEM}`` for the system, nothing for the anonymous)."""
     if user is None:
         return {Role.SYSTEM}
     if not user.is_authenticated or not user.is_active:
@@ -21,11 +24,6 @@ def roles_for(user: Actor, article: Article) -> set[Role]:
         roles.add(Role.EDITOR)
     if user.has_perm(MANAGE_ARTICLES):
         roles.add(Role.MANAGING_EDITOR)
-    if user.has_perm(REVIEW_ARTICLE):
-        from reviews.assignments import has_open_assignment
-
-        if has_open_assignment(user, article):
-            roles.add(Role.REVIEWER)
     return roles
 
 
@@ -35,7 +33,7 @@ def can_create_articles(user: Person) -> bool:
 
 
 def can_edit_draft(user: Actor, article: Article) -> bool:
-    return bool(roles_for(user, article) & EDITING_ROLES)
+    return bool(editing_roles_for(user, article) & EDITING_ROLES)
 
 
 def visible_articles(user: Person, articles: QuerySet[Article] | None = None) -> QuerySet[Article]:

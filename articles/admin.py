@@ -27,6 +27,7 @@ from audit.chain import RequestInfo
 from audit.models import AuditEvent
 from core.admin import DomainErrorsAsMessages, OneObjectFetchesLazily, SelectedRowsChecked, form_changes
 from core.errors import DomainError, FrozenVersionError, NotPermitted
+from reviews.workflow import TRANSITIONS, Action, Transition, offered_actions, take_screen_action
 
 from .access import can_edit_draft, visible_articles
 from .drafting import DraftContent, ReferenceInput, SectionInput, refuse_stale, save_draft
@@ -80,33 +81,28 @@ def _action_reason(request: HttpRequest) -> str:
     return request.POST.get("reason") or request.POST.get(f"{ActionLocation.CHANGE_FORM.value}-reason", "")
 
 
-def _transition_action(action: str):
-    from reviews.workflow import TRANSITIONS
+def _action_name(transition: Transition) -> str:
+    # "revise" keeps the name it always had in the admin (bookmarked forms, tests).
+    return "open_working_draft" if transition.action == Action.REVISE else f"workflow_{transition.action}"
 
+
+def _transition_action(transition: Transition):
     def run(modeladmin: ArticleAdmin, request: HttpRequest, queryset: QuerySet[Article]) -> None:
-        modeladmin.run_transition(request, queryset, action)
+        modeladmin.run_transition(request, queryset, transition.action)
 
-    run.__name__ = f"workflow_{action}"
-    return admin.action(description=TRANSITIONS[action].label, location=BOTH_LOCATIONS)(run)
-
-
-def _open_working_draft_action():
-    def open_working_draft(modeladmin: ArticleAdmin, request: HttpRequest, queryset) -> None:
-        from reviews.workflow import open_working_draft as open_draft
-
-        def step(article: Article) -> None:
-            open_draft(article, request.user, request_info=RequestInfo.from_request(request))
-
-        modeladmin.run_for_each(request, queryset, step, "Opened a working draft")
-
-    return admin.action(description="Start a new version (open a working draft)", location=BOTH_LOCATIONS)(
-        open_working_draft
+    # "revise" keeps the name it always had in the admin (bookmarked forms, tests).
+    run.__name__ = (
+        "open_working_draft" if transition.action == Action.REVISE else f"workflow_{transition.action}"
     )
+    return admin.action(description=transition.label, location=BOTH_LOCATIONS)(run)
 
 
-# Approve and request changes come with a signed review (reviews.decisions), and
-# discarding deletes, so neither is offered as a one-click admin action.
-ADMIN_TRANSITIONS = ["submit", "start_review", "return", "reject", "withdraw", "publish", "archive"]
+# The admin's actions are the workflow's screen actions (reviews.workflow.Transition.offered_on_screens),
+# as on the desk and in the API: approve and request changes come with a signed review, and
+# starting review with assigning a reviewer. The article page offers only those the person can
+# take on that article now (offered_actions); the list offers them all, and the workflow refuses
+# per article.
+SCREEN_TRANSITIONS = [t for t in TRANSITIONS.values() if t.offered_on_screens]
 
 
 @admin.register(Article)
@@ -125,7 +121,7 @@ class ArticleAdmin(DomainErrorsAsMessages, OneObjectFetchesLazily, SelectedRowsC
     list_select_related = ["specialty", "owner", "published_version"]
     date_hierarchy = "updated_at"
     action_form = TransitionActionForm
-    actions = [*(_transition_action(a) for a in ADMIN_TRANSITIONS), _open_working_draft_action()]
+    actions = [_transition_action(t) for t in SCREEN_TRANSITIONS]
     # What readers see comes from reviewed versions (docs/public-site.md): the specialty is filed
     # with each version (edited in the draft) and the review dates follow the board's approvals.
     readonly_fields = [
@@ -208,16 +204,30 @@ class ArticleAdmin(DomainErrorsAsMessages, OneObjectFetchesLazily, SelectedRowsC
 
     # --- workflow actions -----------------------------------------------------
 
-    def run_transition(self, request: HttpRequest, queryset: QuerySet[Article], action: str) -> None:
-        from reviews.workflow import TRANSITIONS, perform
+    def get_actions(self, request: HttpRequest, action_location=ActionLocation.CHANGE_LIST):
+        actions = super().get_actions(request, action_location=action_location)
+        article = getattr(request, "_article_on_page", None)
+        if action_location != ActionLocation.CHANGE_FORM or article is None or request.method != "GET":
+            # A posted action is always run, so that a refusal is the workflow's own message.
+            return actions
+        offered = {_action_name(t) for t in offered_actions(article, request.user)}
+        return {name: action for name, action in actions.items() if name in offered}
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if object_id is not None and request.method == "GET":
+            # The action menu of the article page offers what this person can do to it now.
+            request._article_on_page = self.get_object(request, object_id)
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def run_transition(self, request: HttpRequest, queryset: QuerySet[Article], action: str) -> None:
         reason = _action_reason(request)
         info = RequestInfo.from_request(request)
 
         def step(article: Article) -> None:
-            perform(article, action, request.user, reason=reason, request_info=info)
+            take_screen_action(article, action, request.user, reason=reason, request_info=info)
 
-        self.run_for_each(request, queryset, step, TRANSITIONS[action].label)
+        label = "Opened a working draft" if action == Action.REVISE else TRANSITIONS[action].label
+        self.run_for_each(request, queryset, step, label)
 
     def run_for_each(self, request: HttpRequest, queryset, step, label: str) -> None:
         """Run ``step`` on each article on its own; report refusals one by one, successes together."""

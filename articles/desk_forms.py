@@ -12,7 +12,7 @@ from django.utils.safestring import mark_safe
 
 from audit.filters import DateTimeFilter
 from reviews.models import ResponseStatus
-from reviews.workflow import TRANSITIONS, Action
+from reviews.workflow import TRANSITIONS
 
 from .drafting import DraftContent, ReferenceInput, SectionInput
 from .filters import ArticleFilter
@@ -23,20 +23,6 @@ MAX_SECTIONS_PER_AUDIENCE = 40
 MAX_REFERENCES = 200
 REFERENCE_EXTRA_ROWS = 3  # blank rows for adding references without JavaScript
 BODY_MAX_LENGTH = 100_000
-
-# What the staff article page offers as buttons. Approving and requesting changes are a
-# reviewer's signed review, and starting review is assigning a reviewer: neither is a bare
-# button, so an approval always carries its signature.
-DESK_ACTIONS: tuple[str, ...] = (
-    Action.SUBMIT,
-    Action.WITHDRAW,
-    Action.PUBLISH,
-    Action.RETURN,
-    Action.REJECT,
-    Action.ARCHIVE,
-    Action.REVISE,
-    Action.DISCARD,
-)
 
 
 def _textarea(rows: int, **attrs) -> forms.Textarea:
@@ -342,7 +328,11 @@ class PreviewForm(forms.Form):
 
 
 class ActionForm(forms.Form):
-    action = forms.ChoiceField(choices=[(a, TRANSITIONS[a].label) for a in DESK_ACTIONS])
+    # Every action a screen offers (the page shows the person's own, reviews.workflow.offered_actions);
+    # approving and requesting changes come with a signed review, starting review with assigning.
+    action = forms.ChoiceField(
+        choices=[(t.action, t.label) for t in TRANSITIONS.values() if t.offered_on_screens]
+    )
     reason = forms.CharField(required=False, max_length=5000, widget=_textarea(2))
 
 

@@ -27,12 +27,11 @@ from reviews.board import version_under_review
 from reviews.decisions import answer_comment
 from reviews.diff import WordOp, diff_versions, render_word_diff
 from reviews.models import Decision, Review, SectionComment
-from reviews.workflow import TRANSITIONS, Action, allowed_actions, open_working_draft, perform
+from reviews.workflow import TRANSITIONS, Action, Transition, offered_actions, take_screen_action
 
 from .access import can_create_articles, can_edit_draft
 from .content import check_version
 from .desk_forms import (
-    DESK_ACTIONS,
     ActionForm,
     AnswerForm,
     DeskArticleFilter,
@@ -174,24 +173,13 @@ def new_article(request: HttpRequest) -> HttpResponse:
 # --- the staff article page and its workflow buttons -------------------------------------------
 
 
-def _action_buttons(article: Article, user) -> list[dict]:
-    allowed = allowed_actions(article, user)
-    buttons = [
-        {"action": a, "label": TRANSITIONS[a].label, "needs_reason": TRANSITIONS[a].needs_reason}
-        for a in DESK_ACTIONS
-        if a in allowed and a != Action.REVISE
+def _action_buttons(offered: list[Transition]) -> list[dict]:
+    """The page's buttons: what the workflow offers this person (revise has its own form)."""
+    return [
+        {"action": t.action, "label": t.label, "needs_reason": t.needs_reason}
+        for t in offered
+        if t.action != Action.REVISE
     ]
-    return buttons
-
-
-def _can_open_draft(article: Article, user, latest: ArticleVersion | None) -> bool:
-    """Is there a frozen latest version that this person can start the next version from?"""
-    if latest is None or not latest.is_frozen:
-        return False
-    if Action.REVISE in allowed_actions(article, user):
-        return True
-    # While changes are requested the next version opens without a transition.
-    return article.state == ArticleState.CHANGES_REQUESTED and can_edit_draft(user, article)
 
 
 def _article_page(request: HttpRequest, article: Article, *, status: int = 200) -> HttpResponse:
@@ -199,6 +187,7 @@ def _article_page(request: HttpRequest, article: Article, *, status: int = 200) 
     versions = _versions(article)
     latest = versions[0] if versions else None
     working = latest if latest is not None and not latest.is_frozen else None
+    offered = offered_actions(article, request.user)
     check = None
     if working is not None and can_edit_draft(request.user, article):
         check = check_version(_with_content(article, working.pk))
@@ -211,9 +200,9 @@ def _article_page(request: HttpRequest, article: Article, *, status: int = 200) 
             "latest": latest,
             "working": working,
             "check": check,
-            "buttons": _action_buttons(article, request.user),
+            "buttons": _action_buttons(offered),
             "can_edit": working is not None and can_edit_draft(request.user, article),
-            "can_open_draft": _can_open_draft(article, request.user, latest),
+            "can_open_draft": any(t.action == Action.REVISE for t in offered),
             "has_comments": SectionComment.objects.filter(review__version__article=article).exists(),
             "desk_nav": "articles",
         },
@@ -237,15 +226,13 @@ def article_action(request: HttpRequest, slug: str) -> HttpResponse:
         return _article_page(request, article, status=400)
     action, reason = form.cleaned_data["action"], form.cleaned_data["reason"]
     try:
-        if action == Action.REVISE:
-            # Also covers "changes requested", where the next version opens without a transition.
-            version = open_working_draft(article, request.user, request_info=_info(request))
-            messages.success(request, f"Version {version.number} is open for editing.")
-            return redirect("desk:edit", slug=article.slug)
-        result = perform(article, action, request.user, reason=reason, request_info=_info(request))
+        result = take_screen_action(article, action, request.user, reason=reason, request_info=_info(request))
     except DomainError as exc:
         messages.error(request, exc.message)
         return _article_page(request, article, status=exc.http_status)
+    if action == Action.REVISE:
+        messages.success(request, f"Version {result.version.number} is open for editing.")
+        return redirect("desk:edit", slug=article.slug)
     if result.deleted:
         messages.success(request, f"The draft of “{article.title}” was discarded.")
         return redirect("desk:dashboard")
@@ -303,7 +290,7 @@ def _rendered_sections(version: ArticleVersion) -> list[dict]:
 
 def _no_draft_page(request: HttpRequest, article: Article) -> HttpResponse:
     latest = article.latest_version()
-    can_open = _can_open_draft(article, request.user, latest)
+    can_open = any(t.action == Action.REVISE for t in offered_actions(article, request.user))
     return render(
         request,
         "desk/articles/no_draft.html",
@@ -477,6 +464,7 @@ def _changes_page(
     bound: tuple[int, AnswerForm] | None = None,
 ) -> HttpResponse:
     reviewed = version_under_review(article)
+    offered = {t.action for t in offered_actions(article, request.user)}
     groups = []
     reviews = []
     references = []
@@ -518,8 +506,8 @@ def _changes_page(
             "references": references,
             "unanswered": unanswered,
             "working": working,
-            "can_submit": Action.SUBMIT in allowed_actions(article, request.user),
-            "can_open_draft": _can_open_draft(article, request.user, article.latest_version()),
+            "can_submit": Action.SUBMIT in offered,
+            "can_open_draft": Action.REVISE in offered,
             "desk_nav": "articles",
         },
         status=status,

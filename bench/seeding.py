@@ -83,7 +83,7 @@ from reviews.models import (
     Review,
     ReviewAssignment,
 )
-from reviews.workflow import AUDIT_ACTIONS, next_review_date
+from reviews.workflow import TRANSITIONS, next_review_date
 
 S = ArticleState
 UTC = dt.UTC
@@ -1169,7 +1169,7 @@ class _ArticlePlan:
     def transition(self, actor: _Person | None, action: str, after: str, payload: dict) -> None:
         before = self.cur_state
         self.cur_state = after
-        self.event(actor, AUDIT_ACTIONS[action], "article", self.id, before, after, payload)
+        self.event(actor, TRANSITIONS[action].audit_action, "article", self.id, before, after, payload)
 
     # -- content --
 

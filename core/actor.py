@@ -1,5 +1,5 @@
 """Who does something in the domain: a person, or ``None`` for the system (scheduled jobs and
-other work no person triggers, which ``articles.access.roles_for`` answers with ``Role.SYSTEM``).
+other work no person triggers, which ``reviews.roles.roles_for`` answers with ``Role.SYSTEM``).
 
 A person is the project's user (``auth.User``, an ``AbstractUser``: the domain asks it
 ``has_perm``, which ``AbstractBaseUser`` alone lacks), or an ``AnonymousUser`` when a view passes

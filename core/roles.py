@@ -1,6 +1,6 @@
 """Who someone is with respect to an article, and the permissions those roles rest on.
 
-The workflow's checks are all phrased in these roles (``articles.access.roles_for`` says which
+The workflow's checks are all phrased in these roles (``reviews.roles.roles_for`` says which
 a person has for one article); the roles in turn rest on the permissions below, which the role
 groups of ``accounts.roles`` bundle.
 """

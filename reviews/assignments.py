@@ -65,15 +65,16 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
+from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max, OuterRef, Subquery
+from django.db.models import Max
 from django.utils import timezone
 
 import core.audit_actions as audit_actions
-from articles.access import roles_for
 from articles.models import Article, ArticleState, ArticleVersion
 from audit.chain import RequestInfo, record
 from core.actor import Actor
@@ -87,11 +88,12 @@ from .models import (
     AssignmentStatus,
     BoardMember,
     ConflictCategory,
-    Decision,
     ExtensionStatus,
     Review,
     ReviewAssignment,
 )
+from .roles import has_open_assignment, roles_for
+from .signatures import quorum_reached
 
 __all__ = [
     "AssignmentRefused",
@@ -134,27 +136,6 @@ def _required(text: str, what: str, field: str = "reason") -> str:
 
 
 # --- who may see and do what ----------------------------------------------------
-
-
-def has_open_assignment(user: Actor, article: Article) -> bool:
-    """True when ``user`` has an accepted assignment on the article's current round.
-
-    ``articles.access`` grants the REVIEWER role on this, which is what lets a
-    review's decision move the article (approve / request changes). The current
-    round is the latest submitted version's: an assignment from an earlier
-    round, a completed, declined or cancelled one never counts.
-    """
-    current = (
-        ArticleVersion.objects.filter(article=OuterRef("article"), frozen_at__isnull=False)
-        .order_by("-number")
-        .values("pk")[:1]
-    )
-    return ReviewAssignment.objects.filter(
-        article=article,
-        reviewer__user=user,
-        status=AssignmentStatus.ACCEPTED,
-        version=Subquery(current),
-    ).exists()
 
 
 def is_managing_editor(user: Actor, article: Article) -> bool:
@@ -271,6 +252,133 @@ def _require_status(assignment: ReviewAssignment, allowed, doing: str) -> None:
         )
 
 
+# --- the assignment lifecycle, each status change declared once ---------------------------------
+
+
+class Mover(StrEnum):
+    """Who changes an assignment's status, as :func:`move_assignment` checks it."""
+
+    MANAGING_EDITOR = "managing_editor"
+    OWN_REVIEWER = "own_reviewer"  # the assignment's own board member
+    SYSTEM = "system"  # a periodic task (actor None)
+    ARTICLE_DECISION = "article_decision"  # inside the article transition that ends the round
+
+
+class Move:
+    INVITE = "invite"
+    ACCEPT = "accept"
+    DECLINE = "decline"
+    EXPIRE = "expire"
+    CANCEL = "cancel"
+    CLOSE = "close"
+    COMPLETE = "complete"
+
+
+@dataclass(frozen=True)
+class AssignmentMove:
+    name: str
+    sources: frozenset[str]  # "" for a new assignment
+    target: str
+    by: Mover
+    # The audit event written; None when the caller writes its own (a review's, on completing).
+    audit_action: str | None
+    doing: str  # as refusals phrase it: "Cannot {doing}: this assignment is …"
+    stamp: str  # the timestamp field set to now
+    # A reason is required ("{reason_required} is required.") and stored in ``reason_field``.
+    reason_required: str | None = None
+    reason_field: str | None = None
+    # The article must be in one of these states (the message when it is not).
+    article_states: frozenset[str] | None = None
+    article_refusal: str = ""
+
+
+_OPEN = frozenset(OPEN_ASSIGNMENT_STATUSES)
+AS = AssignmentStatus
+
+ASSIGNMENT_MOVES: dict[str, AssignmentMove] = {
+    m.name: m
+    for m in [
+        AssignmentMove(
+            Move.INVITE, frozenset({""}), AS.INVITED, Mover.MANAGING_EDITOR,
+            audit_actions.ASSIGNMENT_INVITED, "assign reviewers", "invited_at",
+        ),
+        AssignmentMove(
+            Move.ACCEPT, frozenset({AS.INVITED}), AS.ACCEPTED, Mover.OWN_REVIEWER,
+            audit_actions.ASSIGNMENT_ACCEPTED, "accept", "accepted_at",
+            article_states=frozenset({S.UNDER_REVIEW}),
+            article_refusal="This article is no longer under review.",
+        ),
+        AssignmentMove(
+            Move.DECLINE, _OPEN, AS.DECLINED, Mover.OWN_REVIEWER,
+            audit_actions.ASSIGNMENT_DECLINED, "decline", "declined_at",
+            reason_required="A reason for declining", reason_field="decline_reason",
+        ),
+        AssignmentMove(
+            Move.EXPIRE, frozenset({AS.INVITED}), AS.EXPIRED, Mover.SYSTEM,
+            audit_actions.ASSIGNMENT_EXPIRED, "expire", "expired_at",
+        ),
+        AssignmentMove(
+            Move.CANCEL, _OPEN, AS.CANCELLED, Mover.MANAGING_EDITOR,
+            audit_actions.ASSIGNMENT_CANCELLED, "cancel", "cancelled_at",
+            reason_required="A reason for cancelling", reason_field="cancel_reason",
+        ),
+        # The note is the article transition's ``closing_note`` (reviews.workflow).
+        AssignmentMove(
+            Move.CLOSE, _OPEN, AS.CANCELLED, Mover.ARTICLE_DECISION,
+            audit_actions.ASSIGNMENT_CANCELLED, "close", "cancelled_at",
+            reason_required="A closing note", reason_field="cancel_reason",
+        ),
+        # The review's own event (review.signed / review.submitted) records it (reviews.decisions).
+        AssignmentMove(
+            Move.COMPLETE, frozenset({AS.ACCEPTED}), AS.COMPLETED, Mover.OWN_REVIEWER,
+            None, "submit a review", "completed_at",
+        ),
+    ]
+}  # fmt: skip
+
+
+def move_assignment(
+    a: ReviewAssignment,
+    name: str,
+    actor: Actor,
+    *,
+    article: Article | None = None,
+    reason: str = "",
+    changes: dict[str, Any] | None = None,
+    now: datetime.datetime | None = None,
+    request_info: RequestInfo | None = None,
+    **payload: Any,
+) -> ReviewAssignment:
+    """Change the (locked) assignment's status by the declared move ``name``: who may, from which
+    status, the reason it needs; sets the timestamp and ``changes``; writes the move's audit event
+    with ``payload`` (and the reason). The one place an assignment's status changes."""
+    move = ASSIGNMENT_MOVES[name]
+    if move.by is Mover.OWN_REVIEWER:
+        require_own(actor, a)
+    elif move.by is Mover.MANAGING_EDITOR:
+        require_managing_editor(actor, article or a.article, f"{move.doing} a review assignment")
+    _require_status(a, move.sources, move.doing)
+    if move.article_states is not None and (article or a.article).state not in move.article_states:
+        raise AssignmentRefused(move.article_refusal)
+    if move.reason_required is not None:
+        reason = _required(reason, move.reason_required)
+        payload = {"reason": reason, **payload}
+    before = a.status
+    a.status = move.target
+    setattr(a, move.stamp, now or timezone.now())
+    fields = ["status", move.stamp]
+    if move.reason_field is not None:
+        setattr(a, move.reason_field, reason)
+        fields.append(move.reason_field)
+    for field_name, value in (changes or {}).items():
+        setattr(a, field_name, value)
+        fields.append(field_name)
+    a.save(update_fields=fields)
+    if move.audit_action is not None:
+        audit(move.audit_action, a, actor, before=before, request_info=request_info, **payload)
+    return a
+
+
 def announce_if_round_complete(article: Article, version: ArticleVersion, actor: Actor) -> bool:
     """Tell the managing editor (audit event) when the round's last open assignment closed.
 
@@ -302,26 +410,6 @@ def announce_if_round_complete(article: Article, version: ArticleVersion, actor:
         },
     )
     return True
-
-
-def quorum_reached(
-    article: Article, version: ArticleVersion, *, deciding: ReviewAssignment | None = None
-) -> bool:
-    """The decision policy: do the reviews of ``version`` approve the article now?
-
-    Yes when its approvals come from at least ``article.approvals_needed`` distinct board members
-    (a person counts once), nobody recommended rejection (that is for the managing editor), and
-    no accepted assignment is still without its review (``deciding``, the one being completed,
-    aside). Call with the article row locked.
-    """
-    reviews = list(Review.objects.filter(version=version).values_list("reviewer_id", "decision"))
-    if any(decision == Decision.RECOMMEND_REJECT for _member, decision in reviews):
-        return False
-    outstanding = ReviewAssignment.objects.filter(version=version, status=AssignmentStatus.ACCEPTED)
-    if deciding is not None:
-        outstanding = outstanding.exclude(pk=deciding.pk)
-    approvers = {member for member, decision in reviews if decision == Decision.APPROVE}
-    return len(approvers) >= article.approvals_needed and not outstanding.exists()
 
 
 def approve_if_quorum_stands(article: Article, version: ArticleVersion) -> bool:
@@ -399,7 +487,7 @@ def _invite(
         locked = (
             Article.objects.select_for_update(of=("self",)).select_related("specialty").get(pk=article.pk)
         )
-        require_managing_editor(assigned_by, locked, "assign reviewers")
+        require_managing_editor(assigned_by, locked, ASSIGNMENT_MOVES[Move.INVITE].doing)
         if locked.state not in (S.SUBMITTED, S.UNDER_REVIEW):
             raise AssignmentRefused(
                 "Reviewers are assigned to a submitted version; this article is "
@@ -431,13 +519,14 @@ def _invite(
             reviewer=member,
             assigned_by=assigned_by,
             replaces=replaces,
-            status=AssignmentStatus.INVITED,
+            # Created, not moved: the lifecycle's first row (ASSIGNMENT_MOVES[Move.INVITE]).
+            status=ASSIGNMENT_MOVES[Move.INVITE].target,
             invited_at=now,
             respond_by=respond_by,
             due_at=due_at,
         )
         audit(
-            audit_actions.ASSIGNMENT_INVITED,
+            ASSIGNMENT_MOVES[Move.INVITE].audit_action,
             assignment,
             assigned_by,
             before="",
@@ -477,21 +566,16 @@ def accept_assignment(
     now = timezone.now()
     with transaction.atomic():
         article, a = lock_assignment(assignment)
-        require_own(user, a)
-        _require_status(a, {AssignmentStatus.INVITED}, "accept")
-        if article.state != S.UNDER_REVIEW:
-            raise AssignmentRefused("This article is no longer under review.")
-        a.status = AssignmentStatus.ACCEPTED
-        a.accepted_at = now
-        a.due_at = a.due_at or now + _days("REVIEW_DAYS", 7)
-        a.save(update_fields=["status", "accepted_at", "due_at"])
-        audit(
-            audit_actions.ASSIGNMENT_ACCEPTED,
+        due_at = a.due_at or now + _days("REVIEW_DAYS", 7)
+        move_assignment(
             a,
+            Move.ACCEPT,
             user,
-            before=AssignmentStatus.INVITED,
+            article=article,
+            changes={"due_at": due_at},
+            now=now,
             request_info=request_info,
-            due_at=a.due_at,
+            due_at=due_at,
         )
     return a
 
@@ -508,24 +592,19 @@ def decline_assignment(
     now = timezone.now()
     with transaction.atomic():
         article, a = lock_assignment(assignment)
-        require_own(user, a)
-        _require_status(a, OPEN_ASSIGNMENT_STATUSES, "decline")
-        reason = _required(reason, "A reason for declining")
-        before = a.status
-        a.status = AssignmentStatus.DECLINED
-        a.declined_at = now
-        a.decline_reason = reason
-        a.suggested_alternative = (suggested_alternative or "").strip()
-        a.save(update_fields=["status", "declined_at", "decline_reason", "suggested_alternative"])
-        audit(
-            audit_actions.ASSIGNMENT_DECLINED,
+        alternative = (suggested_alternative or "").strip()
+        move_assignment(
             a,
+            Move.DECLINE,
             user,
-            before=before,
-            request_info=request_info,
+            article=article,
             reason=reason,
-            suggested_alternative=a.suggested_alternative,
-            after_accepting=before == AssignmentStatus.ACCEPTED,
+            changes={"suggested_alternative": alternative},
+            now=now,
+            request_info=request_info,
+            suggested_alternative=alternative,
+            # Read before the move: the status it leaves.
+            after_accepting=a.status == AssignmentStatus.ACCEPTED,
         )
         announce_if_round_complete(article, a.version, user)
         approve_if_quorum_stands(article, a.version)
@@ -546,16 +625,7 @@ def expire_overdue_invitations(now: datetime.datetime | None = None) -> int:
             article, a = lock_assignment(pk)
             if a.status != AssignmentStatus.INVITED or a.respond_by >= now:
                 continue
-            a.status = AssignmentStatus.EXPIRED
-            a.expired_at = now
-            a.save(update_fields=["status", "expired_at"])
-            audit(
-                audit_actions.ASSIGNMENT_EXPIRED,
-                a,
-                None,
-                before=AssignmentStatus.INVITED,
-                respond_by=a.respond_by,
-            )
+            move_assignment(a, Move.EXPIRE, None, article=article, now=now, respond_by=a.respond_by)
             announce_if_round_complete(article, a.version, None)
             approve_if_quorum_stands(article, a.version)
             expired += 1
@@ -657,30 +727,12 @@ def cancel_assignment(
 ) -> ReviewAssignment:
     with transaction.atomic():
         article, a = lock_assignment(assignment)
-        require_managing_editor(by, article, "cancel a review assignment")
-        _require_status(a, OPEN_ASSIGNMENT_STATUSES, "cancel")
-        reason = _required(reason, "A reason for cancelling")
-        _cancel(a, by, reason, automatic=False, request_info=request_info)
+        move_assignment(
+            a, Move.CANCEL, by, article=article, reason=reason, request_info=request_info, automatic=False
+        )
         announce_if_round_complete(article, a.version, by)
         approve_if_quorum_stands(article, a.version)
     return a
-
-
-def _cancel(a: ReviewAssignment, actor: Actor, reason: str, *, automatic: bool, request_info=None) -> None:
-    before = a.status
-    a.status = AssignmentStatus.CANCELLED
-    a.cancelled_at = timezone.now()
-    a.cancel_reason = reason
-    a.save(update_fields=["status", "cancelled_at", "cancel_reason"])
-    audit(
-        audit_actions.ASSIGNMENT_CANCELLED,
-        a,
-        actor,
-        before=before,
-        request_info=request_info,
-        reason=reason,
-        automatic=automatic,
-    )
 
 
 # --- conflict declarations ---------------------------------------------------------------
@@ -768,27 +820,14 @@ def override_conflict(
 
 # --- hooked on the workflow's transitions ---------------------------------------------------
 
-# A decision on the article closes the assignments still open on it, saying why.
-_CLOSING_NOTES = {
-    workflow.Action.APPROVE: (
-        "The article was approved with the required approvals; this review is no longer needed."
-    ),
-    workflow.Action.REQUEST_CHANGES: (
-        "Another reviewer requested changes; this round is closed and the revised version "
-        "will come back for review."
-    ),
-    workflow.Action.REJECT: "The managing editor rejected the article.",
-    workflow.Action.RETURN: "The managing editor returned the article to its editor.",
-    workflow.Action.WITHDRAW: "The article was withdrawn.",
-}
-
 
 def after_transition(ctx: workflow.StepContext) -> None:
-    """Runs inside every workflow transition (see ``workflow.AFTER_TRANSITION``)."""
-    action = ctx.result.action
-    if action == workflow.Action.SUBMIT:
+    """Runs inside every workflow transition (``workflow.AFTER_TRANSITION``, registered by
+    ``ReviewsConfig.ready``): a resubmission re-invites the previous round's reviewers, and a
+    transition with a closing note (``Transition.closing_note``) closes the assignments still open."""
+    if ctx.result.action == workflow.Action.SUBMIT:
         _reinvite_previous_round(ctx)
-    elif action in _CLOSING_NOTES:
+    elif ctx.transition.closing_note is not None:
         _close_open_assignments(ctx)
 
 
@@ -796,11 +835,18 @@ def _close_open_assignments(ctx: workflow.StepContext) -> None:
     still_open = ReviewAssignment.objects.filter(
         article=ctx.article, status__in=OPEN_ASSIGNMENT_STATUSES
     ).select_related("reviewer", "version", "article")
-    if ctx.result.action in (workflow.Action.APPROVE, workflow.Action.REQUEST_CHANGES) and ctx.actor:
+    if ctx.transition.needs_review is not None and ctx.actor:
         # The deciding reviewer's own assignment is completed by their review.
         still_open = still_open.exclude(reviewer__user=ctx.actor)
     for assignment in still_open.select_for_update(of=("self",)):
-        _cancel(assignment, ctx.actor, _CLOSING_NOTES[ctx.result.action], automatic=True)
+        move_assignment(
+            assignment,
+            Move.CLOSE,
+            ctx.actor,
+            article=ctx.article,
+            reason=ctx.transition.closing_note,
+            automatic=True,
+        )
 
 
 def _reinvite_previous_round(ctx: workflow.StepContext) -> None:

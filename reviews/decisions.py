@@ -1,6 +1,6 @@
 """Reviews, signatures and what they decide; publishing what the board approved.
 
-Decision policy (one place: :func:`reviews.assignments.quorum_reached`): an article under review
+Decision policy (one place: :func:`reviews.signatures.quorum_reached`): an article under review
 is approved when the approvals of its current version reach
 ``article.approvals_needed`` (the specialty's number unless the article
 overrides it) and nothing is outstanding: no accepted assignment of that
@@ -22,7 +22,6 @@ from django.db import transaction
 from django.utils import timezone
 
 import core.audit_actions as audit_actions
-from articles.access import roles_for
 from articles.content import compute_content_hash
 from articles.models import Article, ArticleState, ArticleVersion
 from audit.chain import RequestInfo, record
@@ -32,11 +31,12 @@ from core.roles import EDITING_ROLES
 
 from . import workflow
 from .assignments import (
+    Move,
     announce_if_round_complete,
     audit,
     lock_assignment,
+    move_assignment,
     open_text,
-    quorum_reached,
     require_own,
 )
 from .board import review_time_refusals, version_under_review
@@ -53,14 +53,27 @@ from .models import (
     ScheduleStatus,
     SectionComment,
 )
+from .roles import roles_for
+from .signatures import SignatureMismatch, approvals_binding, one_per_person, quorum_reached
+
+__all__ = [
+    "SIGNATURE_MEANING",
+    "ReviewRefused",
+    "Signature",
+    "SignatureMismatch",
+    "SignatureRefused",
+    "add_review_note",
+    "answer_comment",
+    "approvals_binding",
+    "cancel_scheduled_publication",
+    "publish_due",
+    "reviewed_by",
+    "schedule_publication",
+    "submit_review",
+]
 
 S = ArticleState
 SIGNATURE_MEANING = "I approve version {number} of this article as medically accurate."
-
-
-class SignatureMismatch(DomainError):
-    code = "signature_mismatch"
-    http_status = 409
 
 
 class SignatureRefused(DomainError):
@@ -263,13 +276,14 @@ def submit_review(
         )
         # The transition runs while the reviewer's assignment is still "accepted":
         # that is what gives them the reviewer role the workflow checks.
+        # The review goes with it: perform refuses these steps without the actor's own review.
         if decision == Decision.REQUEST_CHANGES:
-            workflow.perform(article, workflow.Action.REQUEST_CHANGES, user, request_info=request_info)
+            workflow.perform(
+                article, workflow.Action.REQUEST_CHANGES, user, request_info=request_info, review=review
+            )
         elif decision == Decision.APPROVE and quorum_reached(article, version, deciding=a):
-            workflow.perform(article, workflow.Action.APPROVE, user, request_info=request_info)
-        a.status = AssignmentStatus.COMPLETED
-        a.completed_at = now
-        a.save(update_fields=["status", "completed_at"])
+            workflow.perform(article, workflow.Action.APPROVE, user, request_info=request_info, review=review)
+        move_assignment(a, Move.COMPLETE, user, article=article, now=now)
         announce_if_round_complete(article, version, user)
     return review
 
@@ -341,45 +355,6 @@ def answer_comment(
 # --- what approvals bind, and who reviewed -----------------------------------------------
 
 
-def approvals_binding(version: ArticleVersion) -> list[Review]:
-    """The signed approvals of ``version``, after checking each still matches its text.
-
-    Publishing calls this: if the version's content hash (recomputed from the
-    stored rows, not read from a column) differs from what a reviewer signed,
-    the text was changed after approval and publishing is refused.
-    """
-    approvals = _one_per_person(
-        Review.objects.filter(version=version, decision=Decision.APPROVE).order_by("signed_at", "pk")
-    )
-    current = compute_content_hash(version)
-    for approval in approvals:
-        if approval.signed_content_hash != current:
-            raise SignatureMismatch(
-                f"Version {version.number} no longer matches the text {approval.signer_name} signed on "
-                f"{approval.signed_at:%Y-%m-%d}; it cannot be published. Submit a new version for review."
-            )
-    if current != version.content_hash:
-        raise SignatureMismatch(
-            f"Version {version.number}'s text differs from what was submitted; it cannot be published."
-        )
-    return approvals
-
-
-def _one_per_person(approvals: Iterable[Review]) -> list[Review]:
-    """Each board member's first approval only: a person counts once, and is listed once.
-
-    The database refuses a second review of a version by the same member
-    (``review_one_per_member_per_version``); this keeps the count honest for any row that
-    predates that constraint."""
-    seen: set[int] = set()
-    kept = []
-    for approval in approvals:
-        if approval.reviewer_id not in seen:
-            seen.add(approval.reviewer_id)
-            kept.append(approval)
-    return kept
-
-
 @dataclass(frozen=True)
 class Signature:
     """One approving reviewer, as readers and the review record show them."""
@@ -406,7 +381,7 @@ def _declaration(a: ReviewAssignment) -> str:
 
 def reviewed_by(version: ArticleVersion) -> list[Signature]:
     """The signatures of the approvals of ``version``, oldest first."""
-    approvals = _one_per_person(
+    approvals = one_per_person(
         Review.objects.filter(version=version, decision=Decision.APPROVE)
         .select_related("assignment")
         .order_by("signed_at", "pk")

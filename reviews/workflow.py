@@ -20,13 +20,16 @@ from django.db.models import ProtectedError
 from django.utils import timezone
 
 import core.audit_actions as audit_actions
-from articles.access import roles_for
 from articles.content import check_version, compute_content_hash
 from articles.models import Article, ArticleState, ArticleVersion, Reference, Section
 from audit.chain import RequestInfo, record
 from core.actor import Actor
 from core.errors import ContentInvalid, DomainError, NotPermitted
 from core.roles import EDITING_ROLES, PUBLISH_ARTICLE, Role
+
+from .models import Decision, Review
+from .roles import roles_for
+from .signatures import approvals_binding, quorum_reached
 
 S = ArticleState
 
@@ -45,96 +48,43 @@ class Action:
     DISCARD = "discard"
 
 
+# How an action that is not a screen's button comes about (``Transition.comes_through``).
+THROUGH_SIGNED_REVIEW = "a board member's review, signed for an approval (reviews.decisions.submit_review)"
+THROUGH_ASSIGNING = "assigning the first reviewer (reviews.assignments.assign_reviewer)"
+
+
 @dataclass(frozen=True)
 class Transition:
+    """One article transition, declared once: everything ``perform`` checks and does for it,
+    and what the screens (desk, API, admin) offer of it (:func:`offered_actions`)."""
+
     action: str
     sources: frozenset[str]
     target: str | None  # None: decided by the step itself (discarding a revision)
     roles: frozenset[Role]
     label: str
+    # The one audit event the transition writes (a ``core.audit_actions`` constant).
+    audit_action: str
+    # What the step does beyond moving the state, inside the transaction (may refuse).
+    effect: Callable[[StepContext], None] | None = None
     needs_reason: bool = False
     # A permission the person must hold on top of the role (system actors are exempt).
     permission: str | None = None
+    # The decision a person's own review must carry for them to take this step: ``perform``
+    # refuses it without that review (``review=``), so it only comes with a review.
+    needs_review: str | None = None
+    # The note left on the review assignments still open when this transition ends the round
+    # (``reviews.assignments`` closes them); None leaves them open.
+    closing_note: str | None = None
+    # None: a button on every screen (desk, API, admin). Otherwise how it comes about instead.
+    comes_through: str | None = None
+    # States where the screens' button opens the next version without a transition (answering a
+    # change request: ``open_working_draft``), offered while the latest version is frozen.
+    opens_draft_in: frozenset[str] = frozenset()
 
-
-def _t(action, sources, target, roles, label, **kw) -> Transition:
-    return Transition(action, frozenset(sources), target, frozenset(roles), label, **kw)
-
-
-TRANSITIONS: dict[str, Transition] = {
-    t.action: t
-    for t in [
-        _t(Action.SUBMIT, {S.DRAFT, S.CHANGES_REQUESTED}, S.SUBMITTED, {Role.EDITOR}, "Submit for review"),
-        _t(
-            Action.WITHDRAW,
-            {S.SUBMITTED, S.UNDER_REVIEW, S.CHANGES_REQUESTED},
-            S.WITHDRAWN,
-            EDITING_ROLES,
-            "Withdraw",
-        ),
-        _t(Action.START_REVIEW, {S.SUBMITTED}, S.UNDER_REVIEW, {Role.MANAGING_EDITOR}, "Start review"),
-        _t(Action.REQUEST_CHANGES, {S.UNDER_REVIEW}, S.CHANGES_REQUESTED, {Role.REVIEWER}, "Request changes"),
-        # The system approves when the last outstanding reviewer steps back and the approvals in
-        # already decide (reviews.assignments.approve_if_quorum_stands); perform checks them.
-        _t(Action.APPROVE, {S.UNDER_REVIEW}, S.APPROVED, {Role.REVIEWER, Role.SYSTEM}, "Approve"),
-        _t(
-            Action.REJECT,
-            {S.SUBMITTED, S.UNDER_REVIEW},
-            S.REJECTED,
-            {Role.MANAGING_EDITOR},
-            "Reject",
-            needs_reason=True,
-        ),
-        _t(
-            Action.RETURN,
-            {S.SUBMITTED, S.UNDER_REVIEW},
-            S.CHANGES_REQUESTED,
-            {Role.MANAGING_EDITOR},
-            "Return to the editor",
-            needs_reason=True,
-        ),
-        _t(
-            Action.PUBLISH,
-            {S.APPROVED},
-            S.PUBLISHED,
-            EDITING_ROLES | {Role.SYSTEM},
-            "Publish",
-            permission=PUBLISH_ARTICLE,
-        ),
-        _t(
-            Action.ARCHIVE,
-            {S.PUBLISHED, S.APPROVED, S.REJECTED, S.WITHDRAWN},
-            S.ARCHIVED,
-            {Role.MANAGING_EDITOR},
-            "Archive",
-            needs_reason=True,
-        ),
-        _t(
-            Action.REVISE,
-            {S.PUBLISHED, S.APPROVED, S.WITHDRAWN},
-            S.DRAFT,
-            EDITING_ROLES,
-            "Start a new version",
-        ),
-        _t(Action.DISCARD, {S.DRAFT}, None, EDITING_ROLES, "Discard the draft"),
-    ]
-}
-
-# The audit action each transition writes, named by its declaration so that a search for
-# ARTICLE_PUBLISH finds this emitter beside the listeners (notifications, webhooks).
-AUDIT_ACTIONS: dict[str, str] = {
-    Action.SUBMIT: audit_actions.ARTICLE_SUBMIT,
-    Action.WITHDRAW: audit_actions.ARTICLE_WITHDRAW,
-    Action.START_REVIEW: audit_actions.ARTICLE_START_REVIEW,
-    Action.REQUEST_CHANGES: audit_actions.ARTICLE_REQUEST_CHANGES,
-    Action.APPROVE: audit_actions.ARTICLE_APPROVE,
-    Action.REJECT: audit_actions.ARTICLE_REJECT,
-    Action.RETURN: audit_actions.ARTICLE_RETURN,
-    Action.PUBLISH: audit_actions.ARTICLE_PUBLISH,
-    Action.ARCHIVE: audit_actions.ARTICLE_ARCHIVE,
-    Action.REVISE: audit_actions.ARTICLE_REVISE,
-    Action.DISCARD: audit_actions.ARTICLE_DISCARD,
-}
+    @property
+    def offered_on_screens(self) -> bool:
+        return self.comes_through is None
 
 
 # Where an article's life ends: no transition leaves these. Every other state has a way on
@@ -172,16 +122,44 @@ class StepContext:
     options: dict[str, Any]
     result: TransitionResult
     payload: dict[str, Any]
+    transition: Transition
+    # The review that comes with the step (``Transition.needs_review``), checked by ``perform``.
+    review: Review | None = None
 
 
 def allowed_actions(article: Article, user: Actor) -> list[str]:
-    """What this person may do to the article now, in table order."""
+    """What this person may do to the article now by the table (states, roles, permission),
+    in table order; :func:`offered_actions` is what screens offer of it."""
     roles = roles_for(user, article)
-    return [
-        t.action
-        for t in TRANSITIONS.values()
-        if article.state in t.sources and roles & t.roles and _holds_permission(user, t)
-    ]
+    return [t.action for t in TRANSITIONS.values() if _allows(t, article.state, roles, user)]
+
+
+def offered_actions(article: Article, user: Actor) -> list[Transition]:
+    """What the screens (the desk's buttons, the API's ``allowed_actions``, the admin's actions)
+    offer this person on the article now, in table order: the transitions offered on screens
+    whose state, roles, permission and preconditions hold. The one question every door asks."""
+    roles = roles_for(user, article)
+    offered = []
+    for transition in TRANSITIONS.values():
+        if not transition.offered_on_screens:
+            continue
+        if _allows(transition, article.state, roles, user) or _opens_draft(transition, article, roles):
+            offered.append(transition)
+    return offered
+
+
+def _allows(transition: Transition, state: str, roles: set[Role], user: Actor) -> bool:
+    return (
+        state in transition.sources and bool(roles & transition.roles) and _holds_permission(user, transition)
+    )
+
+
+def _opens_draft(transition: Transition, article: Article, roles: set[Role]) -> bool:
+    """The button opens the next version without a transition here (see ``open_working_draft``)."""
+    if article.state not in transition.opens_draft_in or not roles & EDITING_ROLES:
+        return False
+    latest = article.versions.order_by("-number").first()
+    return latest is not None and latest.is_frozen
 
 
 def _holds_permission(user: Actor, transition: Transition) -> bool:
@@ -199,9 +177,14 @@ def perform(
     *,
     reason: str = "",
     request_info: RequestInfo | None = None,
+    review: Review | None = None,
     **options: Any,
 ) -> TransitionResult:
     """Carry out ``action`` on the article as ``actor`` (``None`` for the system).
+
+    ``review`` is the actor's own review that a step taken by a review needs
+    (``Transition.needs_review``: approving, requesting changes); only
+    ``reviews.decisions.submit_review`` has one to give.
 
     Raises ``TransitionNotAllowed`` (wrong state), ``NotPermitted`` (wrong
     person) or ``ContentInvalid`` (the step's own checks); in every case
@@ -244,10 +227,13 @@ def perform(
             )
         before = locked.state
         result = TransitionResult(locked, action, before, transition.target or before)
-        ctx = StepContext(locked, actor, reason.strip(), options, result, payload={})
+        ctx = StepContext(locked, actor, reason.strip(), options, result, payload={}, transition=transition)
+        if transition.needs_review is not None:
+            ctx.review = _review_that_comes_with(ctx, review)
         if reason.strip():
             ctx.payload["reason"] = reason.strip()
-        STEPS.get(action, _no_effect)(ctx)
+        if transition.effect is not None:
+            transition.effect(ctx)
         if result.deleted:
             return result
         locked.state = result.state_after
@@ -256,7 +242,7 @@ def perform(
         if version is not None:
             ctx.payload.setdefault("version", version.number)
         record(
-            AUDIT_ACTIONS[action],
+            transition.audit_action,
             actor=actor,
             target=locked,
             article=locked,
@@ -270,13 +256,45 @@ def perform(
     return result
 
 
+# --- preconditions ------------------------------------------------------------------
+
+
+def _version_under_review(article: Article) -> ArticleVersion | None:
+    return article.versions.filter(frozen_at__isnull=False).order_by("-number").first()
+
+
+def _review_that_comes_with(ctx: StepContext, review: Review | None) -> Review | None:
+    """The actor's own review of the version under review, with the decision the step needs.
+
+    A person takes these steps only by reviewing (``reviews.decisions.submit_review`` passes the
+    review it just recorded); the system has no review, and approves only where the reviews
+    already in decide it (:func:`_require_signed_quorum`). Anything else is refused here, before
+    the step's effects, so a bare call can never stand in for a board member's review.
+    """
+    transition = ctx.transition
+    if ctx.actor is None:
+        return None
+    version = _version_under_review(ctx.article)
+    genuine = None
+    if review is not None and review.pk is not None and version is not None:
+        genuine = (
+            Review.objects.select_related("assignment")
+            .filter(pk=review.pk, version=version, reviewer__user=ctx.actor, decision=transition.needs_review)
+            .first()
+        )
+    if genuine is None:
+        if transition.needs_review == Decision.APPROVE:
+            raise ContentInvalid(
+                "Approving is a board member's signed approval, given with their review; "
+                "submit your review instead."
+            )
+        raise ContentInvalid(
+            "Changes are requested with a review that says what to change; submit your review instead."
+        )
+    return genuine
+
+
 # --- the steps' effects -------------------------------------------------------
-
-
-def _no_effect(ctx: StepContext) -> None:
-    return None
-
-
 def _submit(ctx: StepContext) -> None:
     version = ctx.article.working_draft()
     if version is None:
@@ -303,8 +321,6 @@ def _submit(ctx: StepContext) -> None:
 def _publish(ctx: StepContext) -> None:
     article = ctx.article
     version = article.versions.filter(frozen_at__isnull=False).order_by("-number").first()
-    from reviews.decisions import approvals_binding
-
     approvals = approvals_binding(version)  # raises if any signature no longer matches the text
     # The approve step is the reviewers' to take, but publishing checks the signatures itself:
     # whatever path reached "approved", too few signed approvals never go out to readers.
@@ -357,36 +373,28 @@ def _revise(ctx: StepContext) -> None:
 def _require_signed_quorum(ctx: StepContext) -> None:
     """Approving is what the board's signatures decide, whoever calls it: the version under
     review must hold the required number of signed approvals from distinct members, each bound
-    to its text (``reviews.decisions.approvals_binding``)."""
-    from reviews.decisions import approvals_binding
-
-    version = ctx.article.versions.filter(frozen_at__isnull=False).order_by("-number").first()
+    to its text (``reviews.signatures.approvals_binding``), and the decision policy
+    (``reviews.signatures.quorum_reached``) must say the reviews in decide it."""
+    version = _version_under_review(ctx.article)
     approvals = approvals_binding(version) if version is not None else []
     if len(approvals) < ctx.article.approvals_needed:
         raise ContentInvalid(
             f"The article needs {ctx.article.approvals_needed} signed approval(s) from distinct board "
             f"members to be approved; it has {len(approvals)}. Approving is the reviewers' signature."
         )
-    ctx.result.version = version
-
-
-def _require_own_change_request(ctx: StepContext) -> None:
-    """Requesting changes comes with the reviewer's own review saying what to change."""
-    from reviews.models import Decision, Review
-
-    version = ctx.article.versions.filter(frozen_at__isnull=False).order_by("-number").first()
-    asked = (
-        ctx.actor is not None
-        and version is not None
-        and Review.objects.filter(
-            version=version, reviewer__user=ctx.actor, decision=Decision.REQUEST_CHANGES
-        ).exists()
-    )
-    if not asked:
+    deciding = ctx.review.assignment if ctx.review is not None else None
+    if not quorum_reached(ctx.article, version, deciding=deciding):
         raise ContentInvalid(
-            "Changes are requested with a review that says what to change; submit your review instead."
+            "The reviews of this version do not decide it yet: an accepted review is outstanding, "
+            "or a board member recommended rejection (that is for a managing editor)."
         )
     ctx.result.version = version
+
+
+def _request_changes(ctx: StepContext) -> None:
+    """Requesting changes comes with the reviewer's own review saying what to change (checked
+    before the effects: ``Transition.needs_review``)."""
+    ctx.result.version = _version_under_review(ctx.article)
 
 
 def _discard(ctx: StepContext) -> None:
@@ -436,31 +444,148 @@ def _archive(ctx: StepContext) -> None:
     )
 
 
-STEPS: dict[str, Callable[[StepContext], None]] = {
-    Action.APPROVE: _require_signed_quorum,
-    Action.REQUEST_CHANGES: _require_own_change_request,
-    Action.SUBMIT: _submit,
-    Action.PUBLISH: _publish,
-    Action.REVISE: _revise,
-    Action.DISCARD: _discard,
-    Action.ARCHIVE: _archive,
+# --- the transitions, each declared once ------------------------------------------------------
+
+
+def _t(
+    action: str,
+    sources: set[str],
+    target: str | None,
+    roles: set[Role] | frozenset[Role],
+    label: str,
+    **kw: Any,
+) -> Transition:
+    return Transition(action, frozenset(sources), target, frozenset(roles), label, **kw)
+
+
+TRANSITIONS: dict[str, Transition] = {
+    t.action: t
+    for t in [
+        _t(
+            Action.SUBMIT,
+            {S.DRAFT, S.CHANGES_REQUESTED},
+            S.SUBMITTED,
+            {Role.EDITOR},
+            "Submit for review",
+            audit_action=audit_actions.ARTICLE_SUBMIT,
+            effect=_submit,
+        ),
+        _t(
+            Action.WITHDRAW,
+            {S.SUBMITTED, S.UNDER_REVIEW, S.CHANGES_REQUESTED},
+            S.WITHDRAWN,
+            EDITING_ROLES,
+            "Withdraw",
+            audit_action=audit_actions.ARTICLE_WITHDRAW,
+            closing_note="The article was withdrawn.",
+        ),
+        _t(
+            Action.START_REVIEW,
+            {S.SUBMITTED},
+            S.UNDER_REVIEW,
+            {Role.MANAGING_EDITOR},
+            "Start review",
+            audit_action=audit_actions.ARTICLE_START_REVIEW,
+            comes_through=THROUGH_ASSIGNING,
+        ),
+        _t(
+            Action.REQUEST_CHANGES,
+            {S.UNDER_REVIEW},
+            S.CHANGES_REQUESTED,
+            {Role.REVIEWER},
+            "Request changes",
+            audit_action=audit_actions.ARTICLE_REQUEST_CHANGES,
+            effect=_request_changes,
+            needs_review=Decision.REQUEST_CHANGES,
+            closing_note=(
+                "Another reviewer requested changes; this round is closed and the revised version "
+                "will come back for review."
+            ),
+            comes_through=THROUGH_SIGNED_REVIEW,
+        ),
+        # The system approves when the last outstanding reviewer steps back and the approvals in
+        # already decide (reviews.assignments.approve_if_quorum_stands); perform checks them.
+        _t(
+            Action.APPROVE,
+            {S.UNDER_REVIEW},
+            S.APPROVED,
+            {Role.REVIEWER, Role.SYSTEM},
+            "Approve",
+            audit_action=audit_actions.ARTICLE_APPROVE,
+            effect=_require_signed_quorum,
+            needs_review=Decision.APPROVE,
+            closing_note=(
+                "The article was approved with the required approvals; this review is no longer needed."
+            ),
+            comes_through=THROUGH_SIGNED_REVIEW,
+        ),
+        _t(
+            Action.REJECT,
+            {S.SUBMITTED, S.UNDER_REVIEW},
+            S.REJECTED,
+            {Role.MANAGING_EDITOR},
+            "Reject",
+            audit_action=audit_actions.ARTICLE_REJECT,
+            needs_reason=True,
+            closing_note="The managing editor rejected the article.",
+        ),
+        _t(
+            Action.RETURN,
+            {S.SUBMITTED, S.UNDER_REVIEW},
+            S.CHANGES_REQUESTED,
+            {Role.MANAGING_EDITOR},
+            "Return to the editor",
+            audit_action=audit_actions.ARTICLE_RETURN,
+            needs_reason=True,
+            closing_note="The managing editor returned the article to its editor.",
+        ),
+        _t(
+            Action.PUBLISH,
+            {S.APPROVED},
+            S.PUBLISHED,
+            EDITING_ROLES | {Role.SYSTEM},
+            "Publish",
+            audit_action=audit_actions.ARTICLE_PUBLISH,
+            effect=_publish,
+            permission=PUBLISH_ARTICLE,
+        ),
+        _t(
+            Action.ARCHIVE,
+            {S.PUBLISHED, S.APPROVED, S.REJECTED, S.WITHDRAWN},
+            S.ARCHIVED,
+            {Role.MANAGING_EDITOR},
+            "Archive",
+            audit_action=audit_actions.ARTICLE_ARCHIVE,
+            effect=_archive,
+            needs_reason=True,
+        ),
+        # Screens call revise(), which also opens the next version while changes are requested.
+        _t(
+            Action.REVISE,
+            {S.PUBLISHED, S.APPROVED, S.WITHDRAWN},
+            S.DRAFT,
+            EDITING_ROLES,
+            "Start a new version",
+            audit_action=audit_actions.ARTICLE_REVISE,
+            effect=_revise,
+            opens_draft_in=frozenset({S.CHANGES_REQUESTED}),
+        ),
+        _t(
+            Action.DISCARD,
+            {S.DRAFT},
+            None,
+            EDITING_ROLES,
+            "Discard the draft",
+            audit_action=audit_actions.ARTICLE_DISCARD,
+            effect=_discard,
+        ),
+    ]
 }
 
-# Things other parts hang on every transition, inside its transaction (for
-# example: queue notifications, open the next review round). Each gets the
-# StepContext after the audit event is written.
+# Things other apps hang on every transition, inside its transaction, registered from their
+# AppConfig.ready() (reviews' own: closing or re-inviting assignments, ReviewsConfig). Each gets
+# the StepContext after the audit event is written.
 AFTER_TRANSITION: list[Callable[[StepContext], None]] = []
-
-
-def _review_assignments(ctx: StepContext) -> None:
-    # Re-invites the previous round's reviewers on resubmission and closes open
-    # assignments when a decision ends the round (reviews.assignments.after_transition).
-    from reviews.assignments import after_transition
-
-    after_transition(ctx)
-
-
-AFTER_TRANSITION.append(_review_assignments)
 
 
 def _copy_latest_into_new_draft(article: Article, actor: Actor, *, opened_from: str) -> ArticleVersion:
@@ -529,7 +654,7 @@ def open_working_draft(
         draft = locked.working_draft()
         if draft is not None and locked.state in TRANSITIONS[Action.SUBMIT].sources:
             return draft
-        if locked.state != S.CHANGES_REQUESTED:
+        if locked.state not in TRANSITIONS[Action.REVISE].opens_draft_in:
             return perform(locked, Action.REVISE, actor, request_info=request_info).version
         if not roles_for(actor, locked) & EDITING_ROLES:
             raise NotPermitted("Only the article's editor or a managing editor can revise it.")
@@ -545,6 +670,35 @@ def open_working_draft(
             request_info=request_info,
         )
         return draft
+
+
+class NotOfferedOnScreens(DomainError):
+    code = "not_offered"
+    http_status = 400
+
+
+def take_screen_action(
+    article: Article,
+    action: str,
+    actor: Actor,
+    *,
+    reason: str = "",
+    request_info: RequestInfo | None = None,
+) -> TransitionResult:
+    """What a screen's button does (the desk's, the API's action endpoint, the admin's action):
+    the transition, or for "revise" :func:`open_working_draft` (which also opens the next
+    version while changes are requested). Actions that come through another path (a signed
+    review, assigning) are refused: no screen is a way around them."""
+    transition = TRANSITIONS.get(action)
+    if transition is None or not transition.offered_on_screens:
+        how = f" It comes through {transition.comes_through}." if transition is not None else ""
+        raise NotOfferedOnScreens(f"{action!r} is not an action a screen offers.{how}")
+    if action != Action.REVISE:
+        return perform(article, action, actor, reason=reason, request_info=request_info)
+    before = article.state
+    draft = open_working_draft(article, actor, request_info=request_info)
+    after = Article.objects.values_list("state", flat=True).get(pk=article.pk)
+    return TransitionResult(article, action, before, after, version=draft)
 
 
 def next_review_date(reviewed_at: datetime.datetime, months: int) -> datetime.date:

@@ -20,18 +20,20 @@ import core.audit_actions as audit_actions
 from audit.models import AuditEvent
 from notifications.models import Channel, Delivery, DeliveryStatus
 from notifications.outbox import enqueue_after_commit
+from reviews.workflow import TRANSITIONS
 
 from .models import Endpoint, EventKind, WebhookMessage
 
-# Audit actions → the webhook kind they are.
+# Audit actions → the webhook kind they are. A transition is heard as the state it leads to
+# ("article.approved" for article.approve): derived from the workflow's declarations, so a new
+# transition into an announced state is announced with no list to update here.
 ACTION_KINDS: dict[str, str] = {
-    audit_actions.ARTICLE_SUBMIT: EventKind.SUBMITTED,
-    audit_actions.ARTICLE_REQUEST_CHANGES: EventKind.CHANGES_REQUESTED,
-    audit_actions.ARTICLE_RETURN: EventKind.CHANGES_REQUESTED,
-    audit_actions.ARTICLE_APPROVE: EventKind.APPROVED,
-    audit_actions.ARTICLE_PUBLISH: EventKind.PUBLISHED,
-    audit_actions.ARTICLE_REJECT: EventKind.REJECTED,
-    audit_actions.ARTICLE_WITHDRAW: EventKind.WITHDRAWN,
+    **{
+        t.audit_action: EventKind(f"article.{t.target}")
+        for t in TRANSITIONS.values()
+        if t.target is not None and f"article.{t.target}" in EventKind.values
+    },
+    # Not a transition: a cited source changed under a published version (notifications.rereview).
     audit_actions.ARTICLE_REREVIEW_FLAGGED: EventKind.REREVIEW_FLAGGED,
 }
 

@@ -20,10 +20,9 @@ from audit.chain import RequestInfo
 from reviews.board import version_under_review
 from reviews.diff import diff_versions
 from reviews.models import Decision, ReviewAssignment
-from reviews.workflow import Action, allowed_actions, open_working_draft, perform
+from reviews.workflow import Action, offered_actions, take_screen_action
 
 from .. import batch
-from ..actions import exposed
 from ..errors import ApiError
 from ..permissions import article_or_404
 from ..preconditions import etag_for, expected_revision
@@ -69,7 +68,7 @@ def article_detail(article: Article, user, *, warnings: list[str] | None = None)
     article.latest_version = latest.number if latest else None
     article.working_draft_number = latest.number if latest and not latest.is_frozen else None
     article.review_status = review_status(article)
-    article.api_allowed_actions = exposed(allowed_actions(article, user))
+    article.api_allowed_actions = [t.action for t in offered_actions(article, user)]
     if warnings is not None:
         article.warnings = warnings
     return ArticleDetailSerializer(article).data
@@ -177,20 +176,39 @@ class ArticleActionView(APIView):
         article = article_or_404(request.user, slug)
         serializer = ReasonSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        info = RequestInfo.from_request(request)
-        warnings = None
-        if self.action_name == Action.REVISE:
-            open_working_draft(article, request.user, request_info=info)
-        else:
-            result = perform(
-                article,
-                self.action_name,
-                request.user,
-                reason=serializer.validated_data["reason"],
-                request_info=info,
-            )
-            warnings = result.warnings if self.action_name == Action.SUBMIT else None
+        result = take_screen_action(
+            article,
+            self.action_name,
+            request.user,
+            reason=serializer.validated_data["reason"],
+            request_info=RequestInfo.from_request(request),
+        )
+        if result.deleted:
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        warnings = result.warnings if self.action_name == Action.SUBMIT else None
         return Response(article_detail(article, request.user, warnings=warnings))
+
+
+@extend_schema(tags=["articles"])
+class ArticleDiscardView(ArticleActionView):
+    """Discard the unsubmitted draft: the previous version stands again, or (never submitted at
+    all) the article goes (204; its audit events stay)."""
+
+    action_name = Action.DISCARD
+
+    @extend_schema(
+        request=ReasonSerializer,
+        responses={200: ArticleDetailSerializer, 204: None, 409: ERROR},
+    )
+    def post(self, request: Request, slug: str) -> Response:
+        return super().post(request, slug)
+
+
+def action_view(action: str):
+    """The view answering ``POST /articles/{slug}/{action}/``."""
+    if action == Action.DISCARD:
+        return ArticleDiscardView.as_view()
+    return ArticleActionView.as_view(action_name=action)
 
 
 @extend_schema(tags=["articles"])

@@ -174,9 +174,11 @@ def test_archiving_without_a_reason_is_refused_with_a_message(client, staff_mana
 
 
 def test_an_action_for_someone_elses_role_is_refused_with_a_message(client, staff_editor, submitted_article):
-    client.force_login(staff_editor)  # start_review is the managing editor's
+    # Rejecting is the managing editor's (start_review, used here before, is no longer an admin
+    # action: review starts by assigning a reviewer, on every screen).
+    client.force_login(staff_editor)
 
-    response = run_action(client, "workflow_start_review", submitted_article)
+    response = run_action(client, "workflow_reject", submitted_article, reason="Out of scope.")
 
     assert any("You cannot" in m for m in messages_of(response))
     assert Article.objects.get(pk=submitted_article.pk).state == ArticleState.SUBMITTED

@@ -525,6 +525,14 @@ CASES: list[Case] = [
         json=True,
     ),
     Case(
+        "api:article-discard",
+        url("api:article-discard", DRAFT),
+        API_POST_ONLY,
+        refused=API_HIDDEN,
+        body={},
+        json=True,
+    ),
+    Case(
         "api:article-revise",
         url("api:article-revise", PUBLISHED),
         API_POST_ONLY,

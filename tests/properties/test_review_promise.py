@@ -52,6 +52,7 @@ from hypothesis.stateful import (
 from articles.drafting import DraftContent, create_article, save_draft
 from articles.models import Article, ArticleState, ArticleVersion, Origin, Section, Specialty
 from core.errors import DomainError
+from core.roles import MANAGE_ARTICLES
 from notifications.rereview_due import check_rereview_due
 from public.render_cache import local_pages, render_version
 from reviews import assignments as assigning
@@ -676,7 +677,7 @@ class ReviewPromise(RuleBasedStateMachine):
             "renew": {"credentials_expire_on": today + datetime.timedelta(days=365)},
         }[change]
         self._admin_edit(f"board member: {change}", BoardMember, obj, who, **changes)
-        if change == "renew" and self.user(who).has_perm("articles.manage_articles"):
+        if change == "renew" and self.user(who).has_perm(MANAGE_ARTICLES):
             # Changing the expiry date clears the verification: a managing editor verifies again.
             self.attempt(
                 "verify credentials",
@@ -685,7 +686,7 @@ class ReviewPromise(RuleBasedStateMachine):
 
     def _admin_edit(self, label, model, obj, who, **changes):
         user = self.user(who)
-        if not user.has_perm("articles.manage_articles"):
+        if not user.has_perm(MANAGE_ARTICLES):
             event(f"refused: admin {label}: not a managing editor")
             return
         before = checks.head_seq()

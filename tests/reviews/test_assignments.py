@@ -9,7 +9,6 @@ import pytest
 from django.utils import timezone
 
 from accounts.roles import EDITOR
-from articles.access import roles_for
 from articles.models import Article, ArticleState
 from audit.models import AuditEvent
 from core.errors import ContentInvalid, NotPermitted
@@ -31,6 +30,7 @@ from reviews.assignments import (
     request_extension,
 )
 from reviews.models import AssignmentStatus, ConflictCategory, ExtensionStatus, ReviewAssignment
+from reviews.roles import roles_for
 from tests.factories import make_user
 from tests.reviews.helpers import make_reviewer
 

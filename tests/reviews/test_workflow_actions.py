@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import core.audit_actions as audit_actions
-from reviews.workflow import AUDIT_ACTIONS, TRANSITIONS
+from reviews.workflow import TRANSITIONS
+
+AUDIT_ACTIONS = {action: transition.audit_action for action, transition in TRANSITIONS.items()}
 
 
 def test_every_transition_has_a_declared_audit_action_of_its_own():

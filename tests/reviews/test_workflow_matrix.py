@@ -11,8 +11,10 @@ import itertools
 
 import pytest
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.roles import EDITOR, INTEGRATION_CLIENT, MANAGING_EDITOR, REVIEWER
+from articles.content import compute_content_hash
 from articles.drafting import save_draft
 from articles.models import Article, ArticleState
 from audit.models import AuditEvent
@@ -176,6 +178,19 @@ def prepare(article: Article, action: str, role: str, people) -> Article:
     if article.state == S.UNDER_REVIEW and action == Action.APPROVE and role in (ASSIGNED_REVIEWER, SYSTEM):
         # Approving comes with the board's signed quorum (perform checks it).
         sign_approval(article.latest_version(), people["approver"], people[MANAGING])
+        if role == ASSIGNED_REVIEWER:
+            # ... and, for a person, with their own signed approval (given to perform as review=).
+            Review.objects.create(
+                assignment=assignment,
+                version=version,
+                reviewer=assignment.reviewer,
+                decision=Decision.APPROVE,
+                signer=people[role],
+                signer_name=assignment.reviewer.display_name,
+                signed_at=timezone.now(),
+                signature_meaning="I approve this version.",
+                signed_content_hash=compute_content_hash(version),
+            )
     article = Article.objects.select_related("owner").get(pk=article.pk)
     if article.state == S.CHANGES_REQUESTED and action == Action.SUBMIT:
         draft = open_working_draft(article, article.owner)
@@ -199,11 +214,20 @@ def test_every_action_by_every_role(people, subtests, state):
             transaction.set_rollback(True)
 
 
+def own_review(article: Article, user) -> Review | None:
+    """The review a reviewer's step comes with (perform refuses approve / request changes without it)."""
+    if user is None:
+        return None
+    return Review.objects.filter(version=article.latest_version(), reviewer__user=user).first()
+
+
 def check_combination(article: Article, state: str, action: str, role: str, people) -> None:
     events_before = AuditEvent.objects.count()
     reason = "Reason given in the test." if action in NEEDS_REASON else ""
     if (state, action, role) in ALLOWED:
-        result = perform(article, action, people[role], reason=reason)
+        result = perform(
+            article, action, people[role], reason=reason, review=own_review(article, people[role])
+        )
         assert result.state_after == TARGET[action]
         if TARGET[action] == "deleted":
             assert not Article.objects.filter(pk=article.pk).exists()
