@@ -10,14 +10,13 @@ from django import forms
 from django.forms.formsets import DELETION_FIELD_NAME, ORDERING_FIELD_NAME
 from django.utils.safestring import mark_safe
 
+from articles.drafting import DraftContent, ReferenceInput, SectionInput
+from articles.filters import ArticleFilter
+from articles.markdown import Citations, render_markdown
+from articles.models import ArticleVersion, Audience, EvidenceLevel, ReferenceKind, Specialty
 from audit.filters import DateTimeFilter
 from reviews.models import ResponseStatus
 from reviews.workflow import TRANSITIONS, Action
-
-from .drafting import DraftContent, ReferenceInput, SectionInput
-from .filters import ArticleFilter
-from .markdown import Citations, render_markdown
-from .models import ArticleVersion, Audience, EvidenceLevel, ReferenceKind, Specialty
 
 MAX_SECTIONS_PER_AUDIENCE = 40
 MAX_REFERENCES = 200

@@ -19,7 +19,12 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from articles.access import visible_articles
+from articles.access import can_create_articles, can_edit_draft, visible_articles
+from articles.content import check_version
+from articles.drafting import DraftContent, create_article, save_draft
+from articles.filters import staff_order, with_latest_number
+from articles.markdown import Citations, render_markdown
+from articles.models import Article, ArticleState, ArticleVersion, Audience
 from audit.chain import RequestInfo
 from core.access import desk_view
 from core.errors import ContentInvalid, DomainError, StaleEditError
@@ -29,9 +34,7 @@ from reviews.diff import WordOp, diff_versions, render_word_diff
 from reviews.models import Decision, Review, SectionComment
 from reviews.workflow import TRANSITIONS, Action, allowed_actions, open_working_draft, perform
 
-from .access import can_create_articles, can_edit_draft
-from .content import check_version
-from .desk_forms import (
+from .forms import (
     DESK_ACTIONS,
     ActionForm,
     AnswerForm,
@@ -42,10 +45,6 @@ from .desk_forms import (
     PreviewForm,
     specialty_menu,
 )
-from .drafting import DraftContent, create_article, save_draft
-from .filters import staff_order, with_latest_number
-from .markdown import Citations, render_markdown
-from .models import Article, ArticleState, ArticleVersion, Audience
 
 PAGE_SIZE = 25
 

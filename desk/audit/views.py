@@ -15,11 +15,10 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from articles.models import Article
+from audit.filters import AuditEventFilter
+from audit.models import AuditEvent
+from audit.pagination import LISTED_EVENTS_CAP, CappedPaginator
 from core.access import staff_view
-
-from .filters import AuditEventFilter
-from .models import AuditEvent
-from .pagination import LISTED_EVENTS_CAP, CappedPaginator
 
 VIEW_AUDIT = "audit.view_auditevent"
 PAGE_SIZE = 50

@@ -6,7 +6,7 @@ import django_filters
 from django import forms
 from django.db.models import QuerySet
 
-from .kinds import Kind
+from notifications.kinds import Kind
 
 
 class InboxFilter(django_filters.FilterSet):

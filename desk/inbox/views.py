@@ -11,8 +11,9 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
+from notifications.inbox import inbox, mark_read
+
 from .filters import InboxFilter
-from .inbox import inbox, mark_read
 
 PAGE_SIZE = 30
 

@@ -9,8 +9,14 @@ from django.contrib.auth import get_user_model
 
 from articles.models import Article, Section
 from core.datetimes import StorableDateTimeField
-
-from .models import CHECKLIST_ITEMS, BoardMember, ConflictCategory, ConflictKind, Decision, ReviewAssignment
+from reviews.models import (
+    CHECKLIST_ITEMS,
+    BoardMember,
+    ConflictCategory,
+    ConflictKind,
+    Decision,
+    ReviewAssignment,
+)
 
 
 class DateTimeLocalInput(forms.DateTimeInput):

@@ -28,8 +28,7 @@ from django.utils import timezone
 
 from articles.models import Article, ArticleState
 from audit.models import AuditEvent
-
-from .models import OPEN_ASSIGNMENT_STATUSES, AssignmentStatus, ReviewAssignment
+from reviews.models import OPEN_ASSIGNMENT_STATUSES, AssignmentStatus, ReviewAssignment
 
 DAY = 86400.0
 TURNAROUND_WINDOW = datetime.timedelta(days=365)

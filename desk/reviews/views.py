@@ -39,9 +39,7 @@ from audit.chain import RequestInfo
 from core.access import manager_view, reviewer_view
 from core.errors import DomainError, NotPermitted
 from core.pagination import KeysFirstPaginator
-
-from . import metrics
-from .assignments import (
+from reviews.assignments import (
     REPLACEABLE_STATUSES,
     accept_assignment,
     assign_reviewer,
@@ -56,7 +54,7 @@ from .assignments import (
     request_extension,
     require_own,
 )
-from .board import (
+from reviews.board import (
     ReviewerNotEligible,
     declare_standing_conflict,
     end_standing_conflict,
@@ -64,17 +62,30 @@ from .board import (
     update_own_bio,
     version_under_review,
 )
-from .decisions import SIGNATURE_MEANING, SignatureRefused, submit_review
-from .diff import VersionDiff, diffs_for_reviewer, render_word_diff
-from .filters import (
+from reviews.decisions import SIGNATURE_MEANING, SignatureRefused, submit_review
+from reviews.diff import VersionDiff, diffs_for_reviewer, render_word_diff
+from reviews.filters import (
     TABS,
-    QueueFilter,
-    ReviewerHistoryFilter,
     mark_overdue,
     overdue_assignment_q,
     queue_articles,
     reviewer_assignments,
 )
+from reviews.middleware import previous_activity
+from reviews.models import (
+    CHECKLIST_ITEMS,
+    OPEN_ASSIGNMENT_STATUSES,
+    AssignmentStatus,
+    BoardMember,
+    Decision,
+    ExtensionStatus,
+    Review,
+    ReviewAssignment,
+)
+from reviews.record import review_record
+
+from . import metrics
+from .filters import QueueFilter, ReviewerHistoryFilter
 from .forms import (
     AssignForm,
     BioForm,
@@ -88,18 +99,6 @@ from .forms import (
     ReviewForm,
     StandingConflictForm,
 )
-from .middleware import previous_activity
-from .models import (
-    CHECKLIST_ITEMS,
-    OPEN_ASSIGNMENT_STATUSES,
-    AssignmentStatus,
-    BoardMember,
-    Decision,
-    ExtensionStatus,
-    Review,
-    ReviewAssignment,
-)
-from .record import review_record
 
 QUEUE_PAGE_SIZE = 25
 HISTORY_PAGE_SIZE = 20

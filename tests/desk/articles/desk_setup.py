@@ -1,4 +1,4 @@
-"""Helpers for the editor's workspace tests (tests/articles/test_desk_*.py)."""
+"""Helpers for the editor's workspace tests (tests/desk/articles/)."""
 
 from __future__ import annotations
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from accounts.roles import EDITOR, MANAGING_EDITOR, REVIEWER
 from articles.models import Article, ArticleState
 from audit.models import AuditEvent
-from tests.articles.desk_setup import client_for, messages_of
+from tests.desk.articles.desk_setup import client_for, messages_of
 from tests.factories import approve_directly, make_article, make_user, valid_content
 
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from articles.models import Article, ArticleState
 from reviews.models import CommentResponse, ResponseStatus, SectionComment
-from tests.articles.desk_setup import client_for, draft_post_data, messages_of
+from tests.desk.articles.desk_setup import client_for, draft_post_data, messages_of
 from tests.factories import make_article, make_specialty, submit
 from tests.reviews.helpers import make_reviewer, ready_to_review, request_changes
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts.roles import EDITOR, REVIEWER
 from articles.models import Article
-from tests.articles.desk_setup import client_for
+from tests.desk.articles.desk_setup import client_for
 from tests.factories import make_article, make_specialty, make_user, submit, valid_content
 
 DASHBOARD = "/desk/articles/"  # desk:dashboard

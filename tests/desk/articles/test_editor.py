@@ -8,7 +8,7 @@ from django.urls import reverse
 from accounts.roles import EDITOR, REVIEWER
 from articles.drafting import DraftContent, save_draft
 from articles.models import Article, ArticleState, ArticleVersion
-from tests.articles.desk_setup import client_for, csp_problems, draft_post_data, messages_of
+from tests.desk.articles.desk_setup import client_for, csp_problems, draft_post_data, messages_of
 from tests.factories import make_article, make_user, valid_content
 
 

@@ -11,7 +11,7 @@ from articles.drafting import ReferenceInput, SectionInput, save_draft
 from articles.models import Article, Audience, ReferenceKind
 from reviews.models import SectionComment
 from reviews.workflow import open_working_draft
-from tests.articles.desk_setup import client_for
+from tests.desk.articles.desk_setup import client_for
 from tests.factories import make_article, make_specialty, make_user, submit, valid_content
 from tests.reviews.helpers import make_reviewer, ready_to_review, request_changes
 

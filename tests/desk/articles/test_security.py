@@ -13,7 +13,7 @@ from notifications.kinds import Kind
 from notifications.outbox import Message, notify
 from reviews.models import CommentResponse, SectionComment
 from reviews.workflow import open_working_draft
-from tests.articles.desk_setup import client_for, csp_problems, draft_post_data
+from tests.desk.articles.desk_setup import client_for, csp_problems, draft_post_data
 from tests.factories import make_article, make_specialty, submit
 from tests.reviews.helpers import make_reviewer, ready_to_review, request_changes
 

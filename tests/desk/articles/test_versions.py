@@ -9,7 +9,7 @@ from accounts.roles import EDITOR, REVIEWER
 from articles.drafting import SectionInput, save_draft
 from articles.models import Article, Audience
 from reviews.workflow import open_working_draft
-from tests.articles.desk_setup import client_for, csp_problems
+from tests.desk.articles.desk_setup import client_for, csp_problems
 from tests.factories import approve_directly, make_user, valid_content
 
 

@@ -13,7 +13,7 @@ from notifications.outbox import Message, notify
 from reviews.decisions import answer_comment
 from reviews.models import ResponseStatus, SectionComment
 from reviews.workflow import open_working_draft
-from tests.articles.desk_setup import client_for, csp_problems
+from tests.desk.articles.desk_setup import client_for, csp_problems
 from tests.factories import make_article, make_specialty, submit
 from tests.reviews.helpers import make_reviewer, ready_to_review, request_changes
 

@@ -156,7 +156,7 @@ def test_unknown_article_is_not_found(as_managing):
 
 
 def test_a_trail_longer_than_the_cap_is_counted_up_to_it_and_says_so(as_managing, monkeypatch):
-    monkeypatch.setattr("audit.views.LISTED_EVENTS_CAP", 60)
+    monkeypatch.setattr("desk.audit.views.LISTED_EVENTS_CAP", 60)
     for n in range(61):
         record("custom.note", payload={"n": n})
 
@@ -172,7 +172,7 @@ def test_a_trail_longer_than_the_cap_is_counted_up_to_it_and_says_so(as_managing
 
 
 def test_a_trail_within_the_cap_is_counted_exactly(as_managing, monkeypatch):
-    monkeypatch.setattr("audit.views.LISTED_EVENTS_CAP", 60)
+    monkeypatch.setattr("desk.audit.views.LISTED_EVENTS_CAP", 60)
     for n in range(60):
         record("custom.note", payload={"n": n})
 

@@ -8,7 +8,7 @@ from notifications.inbox import unread_count
 from notifications.kinds import Kind
 from notifications.models import Notification
 from notifications.outbox import Message, notify
-from tests.articles.desk_setup import client_for
+from tests.desk.articles.desk_setup import client_for
 
 INBOX = "/desk/inbox/"
 

@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from reviews import metrics
+from desk.reviews import metrics
 from reviews.assignments import assign_reviewer
 from tests.factories import make_article, make_assignment, submit, valid_content
 
