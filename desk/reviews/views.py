@@ -151,7 +151,10 @@ def _managed_assignment(request: HttpRequest, pk: int) -> ReviewAssignment:
 
 
 def reviewer_only(view: Callable) -> Callable:
-    """A reviewer view that also needs the board member profile."""
+    """A reviewer view that also needs the board member profile.
+
+    A screen's decorator (it turns a missing profile into this page's 403), so it lives with
+    the only screens that use it; ``core.access`` keeps the permission-only ones."""
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
