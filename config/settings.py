@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "api",
+    "desk",  # the staff screens (/desk/)
     "webhooks",
     "demo",  # manage.py seed_demo
     "bench",  # manage.py seed_bench

@@ -12,9 +12,6 @@ urlpatterns = [
     path("", include("public.urls")),
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),
-    path("desk/reviews/", include("reviews.urls")),
-    path("desk/audit/", include("audit.urls")),
     path("accounts/", include("accounts.urls")),
-    path("desk/inbox/", include("notifications.urls")),
-    path("desk/articles/", include("articles.desk_urls")),
+    path("desk/", include("desk.urls")),
 ]

@@ -2,7 +2,7 @@
 
 Anonymous visitors go to the login page; someone signed in without the permission gets a 403,
 whatever the URL names. Rules that need a model (ownership, an assignment, a board member
-profile) stay with the app that owns it (e.g. ``reviews.views.reviewer_only``).
+profile) belong to the screen that needs them (e.g. ``desk.reviews.views.reviewer_only``).
 """
 
 from __future__ import annotations
@@ -42,5 +42,5 @@ desk_view = staff_view(
 )
 # The review queue, assigning, the review record and the metrics.
 manager_view = staff_view(MANAGE_ARTICLES)
-# The reviewer's desk; a board member profile is checked by reviews' own ``reviewer_only``.
+# The reviewer's desk; a board member profile is checked by the desk's ``reviewer_only``.
 reviewer_view = staff_view(REVIEW_ARTICLE)

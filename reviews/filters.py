@@ -1,6 +1,7 @@
-"""The managing editor's queue and the reviewer's desk, as django-filter FilterSets.
+"""The queries under the managing editor's queue and the reviewer's desk (their forms, the
+FilterSets, are the screen's: ``desk.reviews.filters``; ``bench/queues.py`` measures these).
 
-What makes a row belong to a queue tab is defined once here (``_tab_conditions``),
+What makes a row belong to a queue tab is defined once here (``tab_conditions``),
 so the listed rows and the counts on the tabs can never disagree.
 
 Query shapes, for 100,000 articles (``bench/queues.py``): each tab's condition
@@ -19,12 +20,9 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 
-import django_filters
-from django import forms
 from django.conf import settings
 from django.db.models import (
     BooleanField,
-    Count,
     ExpressionWrapper,
     F,
     OuterRef,
@@ -32,12 +30,11 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
-    Value,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from articles.models import Article, ArticleState, ArticleVersion, Specialty
+from articles.models import Article, ArticleState, ArticleVersion
 from articles.ordering import sorted_after_filtering
 
 from .models import OPEN_ASSIGNMENT_STATUSES, AssignmentStatus, RereviewFlag, ReviewAssignment
@@ -116,7 +113,8 @@ def mark_overdue(articles: Iterable[Article]) -> list[Article]:
     return rows
 
 
-def _tab_conditions(today: datetime.date, now: datetime.datetime) -> dict[str, Q]:
+def tab_conditions(today: datetime.date, now: datetime.datetime) -> dict[str, Q]:
+    """Each queue tab's condition on articles, by tab name (:data:`TABS`)."""
     assignments = ReviewAssignment.objects.order_by()
     open_assigned = assignments.filter(status__in=OPEN_ASSIGNMENT_STATUSES).values("article_id")
     # overdue_assignment_q as a union of its halves, each read from its own index alone.
@@ -167,82 +165,7 @@ TAB_ORDER: dict[str, list] = {
 }
 
 
-def _search(queryset: QuerySet, value: str) -> QuerySet:
-    for word in value.split()[:8]:
-        queryset = queryset.filter(Q(title__icontains=word) | Q(slug__icontains=word))
-    return queryset
-
-
-class QueueFilter(django_filters.FilterSet):
-    """Filters over :func:`queue_articles`: one tab, a specialty, words of the title."""
-
-    tab = django_filters.ChoiceFilter(
-        label="Queue", choices=TABS, method="filter_tab", empty_label=None, widget=forms.HiddenInput
-    )
-    specialty = django_filters.ModelChoiceFilter(
-        label="Specialty",
-        queryset=Specialty.objects.order_by("name"),
-        to_field_name="slug",
-        empty_label="All specialties",
-    )
-    q = django_filters.CharFilter(
-        label="Search titles", method="filter_q", widget=forms.TextInput(attrs={"type": "search"})
-    )
-
-    def __init__(self, data=None, *args, **kwargs):
-        # No tab, or an unknown one: the default tab, never every article at once.
-        if data is not None and data.get("tab") not in dict(TABS):
-            data = data.copy()
-            data["tab"] = DEFAULT_TAB
-        super().__init__(data, *args, **kwargs)
-        self.now = timezone.now()
-        self.today = timezone.localdate(self.now)
-
-    @property
-    def current_tab(self) -> str:
-        tab = self.data.get("tab") if self.data is not None else None
-        return tab if tab in dict(TABS) else DEFAULT_TAB
-
-    def filter_tab(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return queryset.filter(_tab_conditions(self.today, self.now)[value]).order_by(
-            *TAB_ORDER.get(value, DEFAULT_ORDER)
-        )
-
-    def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return _search(queryset, value)
-
-    def tab_counts(self) -> dict[str, int]:
-        """How many rows each tab holds under the other filters (one query: a count per tab)."""
-        queryset = self.queryset.all()
-        if self.is_bound:
-            self.errors  # noqa: B018 (validates the form, filling cleaned_data)
-            for name, value in self.form.cleaned_data.items():
-                if name != "tab":
-                    queryset = self.filters[name].filter(queryset, value)
-        conditions = _tab_conditions(self.today, self.now)
-        # One aggregate over every article with each tab's condition as a FILTER would read the
-        # whole table; a count per tab lets each one start from its own index.
-        per_tab = [
-            queryset.filter(conditions[tab])
-            .order_by()
-            .annotate(tab=Value(tab))
-            .values("tab")
-            .annotate(n=Count("pk"))
-            .values_list("tab", "n")
-            for tab, _label in TABS
-        ]
-        counts = dict(per_tab[0].union(*per_tab[1:], all=True).order_by())
-        return {tab: counts.get(tab, 0) for tab, _label in TABS}
-
-
 # --- the reviewer's desk ----------------------------------------------------------------------
-
-HISTORY_STATUSES = [
-    (AssignmentStatus.COMPLETED, "Completed"),
-    (AssignmentStatus.DECLINED, "Declined"),
-    (AssignmentStatus.CANCELLED, "Cancelled"),
-    (AssignmentStatus.EXPIRED, "Expired"),
-]
 
 
 def reviewer_assignments(user, now: datetime.datetime | None = None) -> QuerySet[ReviewAssignment]:
@@ -256,17 +179,3 @@ def reviewer_assignments(user, now: datetime.datetime | None = None) -> QuerySet
             closed_at=Coalesce("completed_at", "declined_at", "cancelled_at", "expired_at", "invited_at"),
         )
     )
-
-
-class ReviewerHistoryFilter(django_filters.FilterSet):
-    """The reviewer's closed assignments: by how they ended, and words of the title."""
-
-    status = django_filters.ChoiceFilter(label="Outcome", choices=HISTORY_STATUSES, empty_label="Any outcome")
-    q = django_filters.CharFilter(
-        label="Search titles", method="filter_q", widget=forms.TextInput(attrs={"type": "search"})
-    )
-
-    def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        for word in value.split()[:8]:
-            queryset = queryset.filter(article__title__icontains=word)
-        return queryset

@@ -11,7 +11,7 @@ page (a filter that hid them would prove nothing). Together with the suite's FET
 Pages with a constant-query test of their own, kept beside the other tests of that page: the
 article history, earlier-version, board and feed/sitemap pages (tests/articles/
 test_public_queries.py) and the editor's article, versions, diff and changes pages
-(tests/articles/test_desk_queries.py).
+(tests/desk/articles/test_queries.py).
 """
 
 from __future__ import annotations

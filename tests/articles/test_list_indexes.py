@@ -19,7 +19,8 @@ from django.db import connection
 from articles.access import visible_articles
 from articles.filters import ArticleFilter
 from articles.models import Article
-from reviews.filters import QueueFilter, queue_articles
+from desk.reviews.filters import QueueFilter
+from reviews.filters import queue_articles
 from tests.factories import make_article, valid_content
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]

@@ -13,7 +13,7 @@ The Django admin's generated URLs (six per registered model) come from a smaller
 model, what each staff role gets on its list, add, change, history and delete pages; everyone who
 is not staff is sent to the admin's login page, whatever the URL.
 
-The per-app tests (tests/api/test_permissions.py, tests/reviews/test_desk_access.py, ...) check
+The per-app tests (tests/api/test_permissions.py, tests/desk/reviews/test_access.py, ...) check
 what each page does for the people allowed in; this one only checks who gets in.
 """
 

@@ -1,0 +1,1 @@
+"""The editor's desk, ``/desk/articles/``: dashboard, drafting, versions, actions, changes."""

@@ -1,0 +1,1 @@
+"""The audit trail pages, ``/desk/audit/``."""
