@@ -7,6 +7,7 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts and roles"
 
     def ready(self) -> None:
+        # Imported here, not at the top: it reads models, which exist only once every app is loaded.
         from .roles import ensure_role_groups
 
         # After every migrate (and every test-database flush), the role groups

@@ -6,6 +6,7 @@ class ApiConfig(AppConfig):
     verbose_name = "JSON API"
 
     def ready(self) -> None:
+        # Imported here, not at the top: they read models, which exist only once every app is loaded.
         from . import schema  # noqa: F401  (registers the token scheme with drf-spectacular)
         from .tokens import connect_signals
 

@@ -14,6 +14,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from articles.drafting import DraftContent, ReferenceInput, SectionInput
+from articles.markdown import text_of
 from articles.models import (
     Article,
     ArticleState,
@@ -549,8 +550,6 @@ class PublicArticleListItemSerializer(serializers.Serializer):
     last_reviewed_at = serializers.DateTimeField(allow_null=True)
 
     def get_summary(self, article) -> str:
-        from articles.markdown import text_of
-
         return text_of(article.published_version.summary)
 
     def get_audiences(self, article) -> list[str]:

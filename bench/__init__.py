@@ -7,6 +7,8 @@ Conventions (``bench/run_all.py`` relies on them):
   for example a missing ``DATABASE_URL`` / ``REDIS_URL``).
 - It records its figures with :func:`bench.results.merge_rows`, which replaces the rows of
   the same benchmark name in ``bench/results.md`` and keeps everyone else's.
+- A script configures Django in ``main()`` (``django.setup()``) before it may import a model,
+  so its imports of project modules sit inside the functions that run after that.
 - Helper modules (``results``, ``seeding``, ``run_all``, anything starting with ``_``) are
   not benchmarks.
 """

@@ -6,6 +6,7 @@ class WebhooksConfig(AppConfig):
     verbose_name = "Webhooks"
 
     def ready(self) -> None:
+        # Imported here, not at the top: they read models, which exist only once every app is loaded.
         from audit.chain import LISTENERS
         from notifications.channels import register
         from notifications.models import Channel

@@ -27,6 +27,7 @@ from core.errors import ContentInvalid, DomainError, NotPermitted
 from notifications import outbox
 from notifications.kinds import Kind
 from notifications.models import Delivery, DeliveryStatus
+from notifications.outbox import Message, notify
 from notifications.recipients import managing_editors
 
 from . import safety
@@ -239,8 +240,6 @@ def disable_failing(
 
     Run after every failed attempt and by the periodic scan. Returns the ids disabled.
     """
-    from notifications.outbox import Message, notify
-
     now = now or timezone.now()
     candidates = Endpoint.objects.all() if endpoints is None else endpoints
     disabled = []
