@@ -4,9 +4,8 @@ other work no person triggers, which ``articles.access.roles_for`` answers with 
 A person is the project's user (``auth.User``, ``AUTH_USER_MODEL``: what every foreign key to a
 person holds, and it has ``has_perm``, which ``AbstractBaseUser`` alone lacks), or an
 ``AnonymousUser`` when a view passes ``request.user`` for someone not signed in; the domain
-refuses that one, never crashes on it. ``actor.is_authenticated`` (or ``is_anonymous``) tells
-them apart, for the type checker too (the stubs type both as literals), so a checked
-``actor if actor is not None and actor.is_authenticated else None`` is a ``User`` or ``None``,
+refuses that one, never crashes on it. ``actor.is_authenticated`` tells them apart, for the
+type checker too (django-stubs types it as a literal); :func:`signed_in` is that test, answering
 what a foreign key to a person takes.
 """
 
