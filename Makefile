@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint install migrate seed worker beat services clean fuzz
+.PHONY: run test lint typecheck install migrate seed worker beat services clean fuzz
 
 # The newest Python >= 3.12 that really runs (pyenv shims on PATH may not).
 $(VENV)/bin/python:
@@ -53,12 +53,16 @@ services: install
 	trap 'kill $$beat 2>/dev/null' EXIT INT TERM; \
 	$(VENV)/bin/celery -A config worker --loglevel=info $(WORKER_ARGS)
 
-lint: install
+lint: install typecheck
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports --no-cache
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py check
+
+# mypy with django-stubs on the apps [tool.mypy]'s `files` names (docs/testing.md, "Type check").
+typecheck: install
+	$(VENV)/bin/mypy
 
 test: lint
 	$(VENV)/bin/pytest $(PYTEST_ARGS)

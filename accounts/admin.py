@@ -8,17 +8,17 @@ and the audit trail keeps naming it.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
-from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, User
+from django.http import HttpRequest
 
 from audit.chain import RequestInfo
 from core.admin import DomainErrorsAsMessages, OneObjectFetchesLazily, SelectedRowsChecked, form_changes
 
 from .changes import create_account, create_group, update_account, update_group
-
-User = get_user_model()
 
 admin.site.unregister(User)
 admin.site.unregister(Group)
@@ -26,10 +26,10 @@ admin.site.unregister(Group)
 
 @admin.register(User)
 class AccountAdmin(DomainErrorsAsMessages, OneObjectFetchesLazily, SelectedRowsChecked, UserAdmin):
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: User | None = None) -> bool:
         return False  # deactivate instead: reviews, signatures and the audit trail name the account
 
-    def save_model(self, request, obj, form, change):
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: Any) -> None:
         # A change is saved whole in save_related, with the groups and permissions: one event.
         if not change:
             create_account(
@@ -40,7 +40,7 @@ class AccountAdmin(DomainErrorsAsMessages, OneObjectFetchesLazily, SelectedRowsC
                 request_info=RequestInfo.from_request(request),
             )
 
-    def save_related(self, request, form, formsets, change):
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: Any) -> None:
         if change:
             wanted = form_changes(form)
             wanted.pop("password", None)  # shown read-only; changed on its own page
@@ -51,10 +51,10 @@ class AccountAdmin(DomainErrorsAsMessages, OneObjectFetchesLazily, SelectedRowsC
 
 @admin.register(Group)
 class RoleGroupAdmin(DomainErrorsAsMessages, OneObjectFetchesLazily, SelectedRowsChecked, GroupAdmin):
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Group | None = None) -> bool:
         return False  # deleting a group would silently take its members' permissions away
 
-    def save_model(self, request, obj, form, change):
+    def save_model(self, request: HttpRequest, obj: Group, form: Any, change: Any) -> None:
         if not change:
             create_group(
                 obj,
@@ -63,7 +63,7 @@ class RoleGroupAdmin(DomainErrorsAsMessages, OneObjectFetchesLazily, SelectedRow
                 request_info=RequestInfo.from_request(request),
             )
 
-    def save_related(self, request, form, formsets, change):
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: Any) -> None:
         if change:
             update_group(
                 form.instance.pk,

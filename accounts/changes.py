@@ -26,12 +26,13 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group, Permission, User
 from django.db import transaction
 
 import core.audit_actions as audit_actions
 from audit.chain import RequestInfo, record
 from audit.changes import Changes, field_changes, plain, refuse_unknown, set_changes, validated
+from core.actor import Actor
 from core.errors import ContentInvalid
 
 ACCOUNT_FIELDS = (
@@ -54,10 +55,8 @@ def _group_name(group: Group) -> str:
     return group.name
 
 
-def _permission_labels(permissions: Iterable[Permission] | None) -> list[str] | None:
+def _permission_labels(permissions: Iterable[Permission]) -> list[str]:
     # Read again with their app: a form's chosen rows may not have joined it.
-    if permissions is None:
-        return None
     rows = Permission.objects.filter(pk__in=[p.pk for p in permissions]).select_related("content_type")
     return [f"{p.content_type.app_label}.{p.codename}" for p in rows]
 
@@ -66,7 +65,9 @@ def _identity(label: str) -> str:
     return label
 
 
-def _user_changes(user, wanted: Mapping[str, Any]) -> tuple[Changes, list | None, list | None]:
+def _user_changes(
+    user: User, wanted: Mapping[str, Any]
+) -> tuple[Changes, list[Group] | None, list[Permission] | None]:
     """Field changes applied to ``user``, and the new groups / permissions when they differ."""
     changes = field_changes(user, wanted, ACCOUNT_FIELDS)
     groups = list(wanted[GROUPS]) if GROUPS in wanted else None
@@ -75,7 +76,8 @@ def _user_changes(user, wanted: Mapping[str, Any]) -> tuple[Changes, list | None
         changes[GROUPS] = group_change
     permissions = list(wanted[USER_PERMISSIONS]) if USER_PERMISSIONS in wanted else None
     before = _permission_labels(user.user_permissions.all()) if user.pk else []
-    permission_change = set_changes(before, _permission_labels(permissions), _identity)
+    after = None if permissions is None else _permission_labels(permissions)
+    permission_change = set_changes(before, after, _identity)
     if permission_change is not None:
         changes[USER_PERMISSIONS] = permission_change
     return (
@@ -86,25 +88,25 @@ def _user_changes(user, wanted: Mapping[str, Any]) -> tuple[Changes, list | None
 
 
 def create_account(
-    user,
+    user: User,
     *,
     groups: Iterable[Group] = (),
     user_permissions: Iterable[Permission] = (),
-    by=None,
+    by: Actor = None,
     request_info: RequestInfo | None = None,
-):
+) -> User:
     """Save a new (unsaved) account, its password already set, with its groups; ``account.created``."""
     if user.pk is not None:
         raise ContentInvalid("This account already exists; change it instead.")
-    groups, user_permissions = list(groups), list(user_permissions)
+    group_list, permission_list = list(groups), list(user_permissions)
     with transaction.atomic():
         validated(user, exclude=["password"])
         user.save()
-        user.groups.set(groups)
-        user.user_permissions.set(user_permissions)
+        user.groups.set(group_list)
+        user.user_permissions.set(permission_list)
         changes: Changes = {name: [None, plain(getattr(user, name))] for name in ACCOUNT_FIELDS}
-        changes[GROUPS] = [[], sorted(g.name for g in groups)]
-        changes[USER_PERMISSIONS] = [[], sorted(_permission_labels(user_permissions) or [])]
+        changes[GROUPS] = [[], sorted(g.name for g in group_list)]
+        changes[USER_PERMISSIONS] = [[], sorted(_permission_labels(permission_list))]
         record(
             audit_actions.ACCOUNT_CREATED,
             actor=by,
@@ -116,7 +118,7 @@ def create_account(
 
 
 def update_account(
-    user_id: int, wanted: Mapping[str, Any], *, by=None, request_info: RequestInfo | None = None
+    user_id: int, wanted: Mapping[str, Any], *, by: Actor = None, request_info: RequestInfo | None = None
 ) -> Changes:
     """Change an account's fields, groups and own permissions as one event; ``{}`` if nothing differs.
 
@@ -150,20 +152,20 @@ def create_group(
     group: Group,
     *,
     permissions: Iterable[Permission] = (),
-    by=None,
+    by: Actor = None,
     request_info: RequestInfo | None = None,
 ) -> Group:
     """Save a new (unsaved) group with its permissions; ``group.created``."""
     if group.pk is not None:
         raise ContentInvalid("This group already exists; change it instead.")
-    permissions = list(permissions)
+    permission_list = list(permissions)
     with transaction.atomic():
         validated(group)
         group.save()
-        group.permissions.set(permissions)
+        group.permissions.set(permission_list)
         changes = {
             "name": [None, group.name],
-            GROUP_PERMISSIONS: [[], sorted(_permission_labels(permissions) or [])],
+            GROUP_PERMISSIONS: [[], sorted(_permission_labels(permission_list))],
         }
         record(
             audit_actions.GROUP_CREATED,
@@ -176,7 +178,7 @@ def create_group(
 
 
 def update_group(
-    group_id: int, wanted: Mapping[str, Any], *, by=None, request_info: RequestInfo | None = None
+    group_id: int, wanted: Mapping[str, Any], *, by: Actor = None, request_info: RequestInfo | None = None
 ) -> Changes:
     """Rename a group or change its permissions (the whole new set) as one event; ``{}`` if none differ."""
     refuse_unknown(wanted, ("name", GROUP_PERMISSIONS), "a group")
@@ -185,7 +187,9 @@ def update_group(
         changes = field_changes(group, wanted, ["name"])
         permissions = list(wanted[GROUP_PERMISSIONS]) if GROUP_PERMISSIONS in wanted else None
         permission_change = set_changes(
-            _permission_labels(group.permissions.all()), _permission_labels(permissions), _identity
+            _permission_labels(group.permissions.all()),
+            None if permissions is None else _permission_labels(permissions),
+            _identity,
         )
         if permission_change is not None:
             changes[GROUP_PERMISSIONS] = permission_change
@@ -194,7 +198,7 @@ def update_group(
         if "name" in changes:
             validated(group)
             group.save(update_fields=["name"])
-        if permission_change is not None:
+        if permissions is not None and permission_change is not None:
             group.permissions.set(permissions)
         record(
             audit_actions.GROUP_UPDATED,

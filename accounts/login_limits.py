@@ -62,7 +62,7 @@ class LoginRateLimiter:
         """When the current window opened, or None if there is none. The clock decides, not
         only the cache's expiry (which just frees the memory): on Redis the expiry follows
         the server's clock, and both must agree on when a window is over."""
-        started = cache.get(since_key)
+        started: float | None = cache.get(since_key)
         if started is None or time.time() - started >= self.window:
             return None
         return started

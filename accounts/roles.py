@@ -5,6 +5,8 @@ The workflow never asks "is this user in group X": it asks for a permission
 groups are only the convenient bundles that managing editors hand out.
 """
 
+from typing import Any
+
 from django.contrib.auth.models import Group, Permission
 
 from core.roles import DRAFT_ARTICLE, MANAGE_ARTICLES, PUBLISH_ARTICLE, REVIEW_ARTICLE
@@ -73,7 +75,7 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
 }
 
 
-def ensure_role_groups(**_kwargs) -> None:
+def ensure_role_groups(**_kwargs: Any) -> None:
     for group_name, perms in GROUP_PERMISSIONS.items():
         group, _ = Group.objects.get_or_create(name=group_name)
         wanted = []

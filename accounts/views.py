@@ -12,7 +12,9 @@ process's local memory.
 from __future__ import annotations
 
 import math
+from typing import Any
 
+from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -42,21 +44,21 @@ class RateLimitedLoginView(LoginView):
         "window_minutes": LOGIN_FAILURE_WINDOW_SECONDS // 60,
     }
 
-    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         address, username = limiter_address(request), request.POST.get("username", "")
         if self.limiter.is_blocked(address, username):
             # Refused before the password is even checked: a right guess now must not be confirmed.
             return throttled(request, self.limiter.retry_after(address, username))
         return super().post(request, *args, **kwargs)
 
-    def form_invalid(self, form) -> HttpResponse:
+    def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
         address, username = limiter_address(self.request), self.request.POST.get("username", "")
         self.limiter.record_failure(address, username)
         if self.limiter.is_blocked(address, username):
             return throttled(self.request, self.limiter.retry_after(address, username))
         return super().form_invalid(form)
 
-    def form_valid(self, form) -> HttpResponse:
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         self.limiter.reset(limiter_address(self.request), self.request.POST.get("username", ""))
         return super().form_valid(form)
 

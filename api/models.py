@@ -7,6 +7,7 @@ import hashlib
 import secrets
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import models
 from django.utils import timezone
 
@@ -87,7 +88,7 @@ class ApiToken(models.Model):
         return key
 
     @classmethod
-    def issue(cls, *, user, name: str, created_by=None) -> tuple[ApiToken, str]:
+    def issue(cls, *, user: User, name: str, created_by: User | None = None) -> tuple[ApiToken, str]:
         token = cls(user=user, name=name[:100], created_by=created_by)
         key = token.set_new_key()
         token.save()

@@ -19,7 +19,7 @@ from django.utils.text import slugify
 
 import core.audit_actions as audit_actions
 from audit.chain import RequestInfo, record
-from core.actor import Actor, Person
+from core.actor import Actor, Person, signed_in
 from core.errors import ContentInvalid, FrozenVersionError, NotPermitted, StaleEditError
 
 from .access import can_create_articles, can_edit_draft
@@ -170,31 +170,31 @@ def _build_parts(version: ArticleVersion, content: DraftContent) -> tuple[list[S
         )
     references: list[Reference] = []
     seen: set[int] = set()
-    for index, item in enumerate(content.references):
+    for index, cited in enumerate(content.references):
         reference = Reference(
             version=version,
-            number=item.number,
-            kind=item.kind,
-            authors=item.authors.strip(),
-            title=item.title.strip(),
-            source=item.source.strip(),
-            year=item.year,
-            doi=(item.doi or "").strip(),
-            pmid=(item.pmid or "").strip(),
-            url=(item.url or "").strip(),
-            accessed_on=item.accessed_on,
-            evidence_level=item.evidence_level or "",
+            number=cited.number,
+            kind=cited.kind,
+            authors=cited.authors.strip(),
+            title=cited.title.strip(),
+            source=cited.source.strip(),
+            year=cited.year,
+            doi=(cited.doi or "").strip(),
+            pmid=(cited.pmid or "").strip(),
+            url=(cited.url or "").strip(),
+            accessed_on=cited.accessed_on,
+            evidence_level=cited.evidence_level or "",
         )
         try:
             reference.full_clean(exclude=["version"], validate_unique=False, validate_constraints=False)
         except ValidationError as exc:
             for name, messages in exc.message_dict.items():
                 errors.setdefault(f"references[{index}].{name}", []).extend(messages)
-        if item.number in seen:
+        if cited.number in seen:
             errors.setdefault(f"references[{index}].number", []).append(
-                f"Reference number {item.number} is used twice."
+                f"Reference number {cited.number} is used twice."
             )
-        seen.add(item.number)
+        seen.add(cited.number)
         references.append(reference)
     if errors:
         summary = "; ".join(f"{name}: {' '.join(msgs)}" for name, msgs in errors.items())
@@ -221,7 +221,8 @@ def create_article(
     request_info: RequestInfo | None = None,
 ) -> Article:
     """A new article whose version 1 is the working draft."""
-    if not can_create_articles(owner):
+    # Someone not signed in holds no permission: refused here, and from here on a User.
+    if not owner.is_authenticated or not can_create_articles(owner):
         raise NotPermitted("Only editors (and integration clients) can create articles.")
     if origin == Origin.MACHINE and not generator.strip():
         raise ContentInvalid(
@@ -299,7 +300,7 @@ def save_draft(
         version.change_summary = content.change_summary
         version.is_correction = content.is_correction
         version.correction_notice = content.correction_notice
-        version.last_edited_by = actor
+        version.last_edited_by = signed_in(actor)  # an editing role: always signed in
         version.updated_at = timezone.now()
         version.revision += 1
         version.content_hash = compute_content_hash(version)
@@ -337,7 +338,8 @@ def refuse_stale(version: ArticleVersion, expected_revision: int) -> None:
     """Raise ``StaleEditError`` if the draft was saved since the editor opened ``expected_revision``."""
     if version.revision != expected_revision:
         # Only a refusal names the editor: read by id, the draft is loaded without its editor.
-        editor = get_user_model().objects.filter(pk=version.last_edited_by_id).first()
+        editor_id = version.last_edited_by_id
+        editor = get_user_model().objects.filter(pk=editor_id).first() if editor_id is not None else None
         who = editor.get_username() if editor else "someone"
         raise StaleEditError(
             f"Someone else saved this draft since you opened it ({who}, at "

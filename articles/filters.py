@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import OrderBy, OuterRef, Q, QuerySet, Subquery
 
 from audit.filters import DateTimeFilter
 
@@ -34,15 +34,16 @@ class ArticleFilter(django_filters.FilterSet):
         return queryset
 
 
-def staff_order(*, searching: bool) -> list:
+def staff_order(*, searching: bool) -> list[str | OrderBy]:
     """Staff lists of articles (the dashboard, the API): newest first. A search's matches are
     found through the trigram indexes, then sorted (``articles.ordering``)."""
     return [sorted_after_filtering("updated_at", descending=True) if searching else "-updated_at", "-pk"]
 
 
-def with_latest_number(queryset: QuerySet, name: str) -> QuerySet:
+def with_latest_number(queryset: QuerySet[Article], name: str) -> QuerySet[Article]:
     """Each article's latest version number as ``name``: a subquery, run for the rows of the page
     only. Joining every version and grouping (``Max``) made PostgreSQL read all versions of all
     visible articles before taking one page (the API's list: 500 ms at 100,000 articles)."""
     latest = ArticleVersion.objects.filter(article=OuterRef("pk")).order_by("-number").values("number")[:1]
-    return queryset.annotate(**{name: Subquery(latest)})
+    annotated: QuerySet[Article] = queryset.annotate(**{name: Subquery(latest)})
+    return annotated

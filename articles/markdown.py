@@ -12,12 +12,17 @@ each citation gets an id (``cite-K``) that the reference list links back to.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from html import unescape
 
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererProtocol
+from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
 
 from .content import CITATION_RE, cited_numbers
 
@@ -82,7 +87,9 @@ def _citation_rule(state: StateInline, silent: bool) -> bool:
     return True
 
 
-def _render_citation(self, tokens, idx, options, env) -> str:
+def _render_citation(
+    self: RendererProtocol, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
     parts = tokens[idx].meta["parts"]
     anchor = env["citations"].next_anchor(sorted(cited_numbers(tokens[idx].content)))
     links = []
@@ -98,7 +105,7 @@ def _render_citation(self, tokens, idx, options, env) -> str:
     return f'<span class="{_OWN_CLASS}">[{", ".join(links)}]</span>'
 
 
-def _shift_headings(state) -> None:
+def _shift_headings(state: StateCore) -> None:
     # Inside an article the page title is h1 and section headings are h2, so a
     # "#" in a body must not compete with them.
     offset = state.env.get("heading_offset", 0)

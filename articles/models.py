@@ -8,6 +8,9 @@ set on a frozen version: they describe it, they are not its content.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable
+from typing import Any
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -77,8 +80,8 @@ class Specialty(models.Model):
         return self.name
 
 
-class ArticleQuerySet(models.QuerySet):
-    def delete(self):
+class ArticleQuerySet(models.QuerySet["Article"]):
+    def delete(self) -> tuple[int, dict[str, int]]:
         # A bulk delete cascades to versions without calling their guards, so refuse it here.
         if ArticleVersion.objects.filter(article__in=self, frozen_at__isnull=False).exists():
             raise FrozenVersionError(_ARTICLE_KEPT)
@@ -152,27 +155,27 @@ class Article(models.Model):
         latest = self.latest_version()
         return latest if latest is not None and not latest.is_frozen else None
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         if self.versions.filter(frozen_at__isnull=False).exists():
             raise FrozenVersionError(_ARTICLE_KEPT)
         return super().delete(*args, **kwargs)
 
 
-class VersionQuerySet(models.QuerySet):
-    def update(self, **kwargs):
+class VersionQuerySet(models.QuerySet["ArticleVersion"]):
+    def update(self, **kwargs: Any) -> int:
         # frozen_at counts too: clearing it would unfreeze the version and open it to edits.
         touched = set(kwargs) & {*ArticleVersion.CONTENT_FIELDS, "frozen_at"}
         if touched and self.filter(frozen_at__isnull=False).exists():
             raise FrozenVersionError(_frozen_message(touched))
         return super().update(**kwargs)
 
-    def delete(self):
+    def delete(self) -> tuple[int, dict[str, int]]:
         if self.filter(frozen_at__isnull=False).exists():
             raise FrozenVersionError("Submitted versions are kept for ever and cannot be deleted.")
         return super().delete()
 
 
-def _frozen_message(fields) -> str:
+def _frozen_message(fields: Iterable[str]) -> str:
     return (
         "This version has been submitted and is frozen; "
         f"it cannot be changed ({', '.join(sorted(fields))}). Edit the article to start a new version."
@@ -231,7 +234,8 @@ class ArticleVersion(models.Model):
 
     def __str__(self) -> str:
         article = loaded(self, "article")
-        return f"{article.slug if article else f'article #{self.article_id}'} v{self.number}"
+        name = article.slug if isinstance(article, Article) else f"article #{self.article_id}"
+        return f"{name} v{self.number}"
 
     @property
     def is_frozen(self) -> bool:
@@ -241,7 +245,7 @@ class ArticleVersion(models.Model):
     def is_machine_drafted(self) -> bool:
         return self.origin == Origin.MACHINE
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None and not self._state.adding:
             stored = (
                 ArticleVersion.objects.filter(pk=self.pk).values(*self.CONTENT_FIELDS, "frozen_at").first()
@@ -252,22 +256,26 @@ class ArticleVersion(models.Model):
                     raise FrozenVersionError(_frozen_message(changed))
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         if ArticleVersion.objects.filter(pk=self.pk, frozen_at__isnull=False).exists():
             raise FrozenVersionError("Submitted versions are kept for ever and cannot be deleted.")
         return super().delete(*args, **kwargs)
 
 
-def _refuse_if_frozen(version_ids) -> None:
+def _refuse_if_frozen(version_ids: Iterable[int]) -> None:
     if ArticleVersion.objects.filter(pk__in=set(version_ids), frozen_at__isnull=False).exists():
         raise FrozenVersionError(_frozen_message({"sections or references"}))
 
 
-class VersionPartQuerySet(models.QuerySet):
+class VersionPartQuerySet(models.QuerySet[Any]):
     """Sections and references of a frozen version cannot be changed in bulk either."""
 
-    def update(self, **kwargs):
-        version_ids = set(self.values_list("version_id", flat=True))
+    def version_ids(self) -> models.QuerySet[Any, int]:
+        """The keys of the versions these parts belong to."""
+        return self.values_list("version_id", flat=True)
+
+    def update(self, **kwargs: Any) -> int:
+        version_ids = set(self.version_ids())
         # Re-pointing parts at another version must not slip them into a frozen one either.
         target = kwargs.get("version", kwargs.get("version_id"))
         if target is not None:
@@ -275,32 +283,35 @@ class VersionPartQuerySet(models.QuerySet):
         _refuse_if_frozen(version_ids)
         return super().update(**kwargs)
 
-    def delete(self):
-        _refuse_if_frozen(self.values_list("version_id", flat=True))
+    def delete(self) -> tuple[int, dict[str, int]]:
+        _refuse_if_frozen(self.version_ids())
         return super().delete()
 
-    def bulk_create(self, objs, *args, **kwargs):
+    def bulk_create(self, objs: Iterable[Any], *args: Any, **kwargs: Any) -> list[Any]:
         objs = list(objs)
         _refuse_if_frozen(o.version_id for o in objs)
         return super().bulk_create(objs, *args, **kwargs)
 
 
 class VersionPart(models.Model):
+    # Each part declares its own ``version`` foreign key (its own related name); for the checker:
+    version_id: int
+
     objects = VersionPartQuerySet.as_manager()
 
     class Meta:
         abstract = True
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         version_ids = {self.version_id}
         if self.pk is not None and not self._state.adding:
             # The version it is stored under now: moving a part out of a frozen version changes it too.
-            version_ids.update(type(self).objects.filter(pk=self.pk).values_list("version_id", flat=True))
+            version_ids.update(type(self).objects.filter(pk=self.pk).version_ids())
         _refuse_if_frozen(version_ids)
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
-        _refuse_if_frozen(type(self).objects.filter(pk=self.pk).values_list("version_id", flat=True))
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        _refuse_if_frozen(type(self).objects.filter(pk=self.pk).version_ids())
         return super().delete(*args, **kwargs)
 
 
@@ -330,7 +341,7 @@ doi_validator = RegexValidator(
 pmid_validator = RegexValidator(r"^\d{1,9}$", "A PMID is digits only, for example 31234567.")
 
 
-def year_validators() -> list:
+def year_validators() -> list[MinValueValidator | MaxValueValidator]:
     return [MinValueValidator(1900), MaxValueValidator(timezone.now().year + 1)]
 
 
@@ -355,7 +366,7 @@ class Reference(VersionPart):
     def __str__(self) -> str:
         return f"[{self.number}] {self.title}"
 
-    def clean_fields(self, exclude=None):
+    def clean_fields(self, exclude: Collection[str] | None = None) -> None:
         super().clean_fields(exclude=exclude)
         # The year's upper bound moves with the calendar, so it is checked here, not frozen into a migration.
         from django.core.exceptions import ValidationError

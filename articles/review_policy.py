@@ -24,11 +24,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 
 import core.audit_actions as audit_actions
 from audit.chain import RequestInfo, record
 from audit.changes import Changes, field_changes, refuse_unknown, validated
+from core.actor import Actor
 from core.errors import ContentInvalid
 
 from .models import Article, Specialty
@@ -39,12 +40,14 @@ SPECIALTY_FIELDS = ("name", "review_interval_months", "required_approvals")
 ARTICLE_SETTINGS = ("owner", "required_approvals")
 
 
-def _only(row, changed) -> list[str]:
+def _only(row: models.Model, changed: Changes) -> list[str]:
     """The fields full_clean should leave alone: those not being changed."""
     return [f.name for f in row._meta.fields if f.name not in changed]
 
 
-def add_specialty(specialty: Specialty, *, by=None, request_info: RequestInfo | None = None) -> Specialty:
+def add_specialty(
+    specialty: Specialty, *, by: Actor = None, request_info: RequestInfo | None = None
+) -> Specialty:
     """Save a new (unsaved) specialty; ``specialty.created``."""
     if specialty.pk is not None:
         raise ContentInvalid("This specialty already exists; change it instead.")
@@ -63,7 +66,7 @@ def add_specialty(specialty: Specialty, *, by=None, request_info: RequestInfo | 
 
 
 def update_specialty(
-    specialty_id: int, wanted: Mapping[str, Any], *, by=None, request_info: RequestInfo | None = None
+    specialty_id: int, wanted: Mapping[str, Any], *, by: Actor = None, request_info: RequestInfo | None = None
 ) -> Changes:
     """Change a specialty's name, review interval or required approvals; ``{}`` if nothing differs."""
     refuse_unknown(wanted, SPECIALTY_FIELDS, "a specialty")
@@ -85,7 +88,7 @@ def update_specialty(
 
 
 def update_article_settings(
-    article_id: int, wanted: Mapping[str, Any], *, by=None, request_info: RequestInfo | None = None
+    article_id: int, wanted: Mapping[str, Any], *, by: Actor = None, request_info: RequestInfo | None = None
 ) -> Changes:
     """Change an article's owner or required approvals as one event.
 

@@ -11,10 +11,12 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, models, transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.ipv6 import clean_ipv6_address
 
 import core.audit_actions as audit_actions
+from core.actor import Actor, signed_in
 from core.client_address import client_address
 
 from .models import AuditChainHead, AuditEvent
@@ -28,7 +30,7 @@ class RequestInfo:
     user_agent: str = ""
 
     @classmethod
-    def from_request(cls, request) -> RequestInfo:
+    def from_request(cls, request: HttpRequest | None) -> RequestInfo:
         if request is None:
             return cls()
         return cls(
@@ -51,7 +53,8 @@ def _stored_ip(address: str | None) -> str | None:
 
 def _json_safe(payload: dict[str, Any] | None) -> dict[str, Any]:
     # What is hashed must be exactly what the JSON column gives back later.
-    return json.loads(json.dumps(payload or {}, cls=DjangoJSONEncoder))
+    safe: dict[str, Any] = json.loads(json.dumps(payload or {}, cls=DjangoJSONEncoder))
+    return safe
 
 
 def compute_hash(event: AuditEvent) -> str:
@@ -96,11 +99,11 @@ def _locked_head() -> AuditChainHead:
 def record(
     action: str,
     *,
-    actor=None,
+    actor: Actor = None,
     target: models.Model | None = None,
     target_type: str = "",
     target_id: str = "",
-    article=None,
+    article: models.Model | None = None,
     state_before: str = "",
     state_after: str = "",
     payload: dict[str, Any] | None = None,
@@ -113,23 +116,28 @@ def record(
 
     ``action`` must be declared in ``core.audit_actions`` (``ValueError`` otherwise): a
     misspelt name would otherwise start a new action that no listener hears.
+
+    ``article`` is the ``articles.Article`` the event is about, typed as any model because this
+    layer sits below ``articles`` and may not import it.
     """
     audit_actions.require_declared(action)
     info = request_info or RequestInfo()
     if target is not None:
-        target_type = target_type or target._meta.model_name
+        target_type = target_type or target._meta.model_name or ""
         target_id = target_id or str(target.pk)
+    person = signed_in(actor)
     with transaction.atomic():
         head = _locked_head()
         event = AuditEvent(
             seq=head.last_seq + 1,
             created_at=timezone.now(),
-            actor=actor if actor is not None and actor.is_authenticated else None,
-            actor_label=actor.get_username() if actor is not None and actor.is_authenticated else "system",
+            actor=person,
+            actor_label=person.get_username() if person is not None else "system",
             action=action,
             target_type=target_type,
             target_id=str(target_id),
-            article=article,
+            # The foreign key is typed as articles.Article, which this layer may not name (above).
+            article=article,  # type: ignore[misc]
             state_before=state_before,
             state_after=state_after,
             payload=_json_safe(payload),

@@ -40,6 +40,9 @@ def field_changes(row: models.Model, wanted: Mapping[str, Any], fields: Iterable
         if name not in wanted:
             continue
         field = row._meta.get_field(name)
+        if not isinstance(field, models.Field):
+            # A reverse relation is another table's column: never one of this row's fields.
+            raise TypeError(f"{name!r} is not a field of {row._meta.label}.")
         attname = field.attname
         before = getattr(row, attname)
         after = wanted[name]

@@ -6,6 +6,11 @@ trigger (migration 0002) refuses UPDATE, DELETE and TRUNCATE; on every backend
 the model and its queryset refuse them too.
 """
 
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, NoReturn
+
 from django.conf import settings
 from django.db import models
 
@@ -19,14 +24,16 @@ class AuditTrailIsAppendOnly(Exception):
         super().__init__(f"Audit events are append-only and cannot be {what}.")
 
 
-class AuditEventQuerySet(models.QuerySet):
-    def update(self, **kwargs):
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    def update(self, **kwargs: Any) -> NoReturn:
         raise AuditTrailIsAppendOnly("updated")
 
-    def delete(self):
+    def delete(self) -> NoReturn:
         raise AuditTrailIsAppendOnly("deleted")
 
-    def bulk_update(self, objs, fields, batch_size=None):
+    def bulk_update(
+        self, objs: Iterable[AuditEvent], fields: Iterable[str], batch_size: int | None = None
+    ) -> NoReturn:
         raise AuditTrailIsAppendOnly("updated")
 
 
@@ -98,10 +105,10 @@ class AuditEvent(models.Model):
             payload=self.payload if isinstance(self.payload, dict) else None,
         )
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             raise AuditTrailIsAppendOnly("changed")
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AuditTrailIsAppendOnly("deleted")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import cached_property
+from typing import Any
 
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
@@ -23,7 +24,9 @@ class CappedPaginator(Paginator):
     as CSV). Deep pages are OFFSET scans, so stopping at the cap bounds them too.
     """
 
-    def __init__(self, object_list: QuerySet, per_page: int, *, cap: int, **kwargs) -> None:
+    object_list: QuerySet[Any]  # always a queryset here, never a list
+
+    def __init__(self, object_list: QuerySet[Any], per_page: int, *, cap: int, **kwargs: Any) -> None:
         super().__init__(object_list, per_page, **kwargs)
         self.cap = cap
 
@@ -44,5 +47,5 @@ class CappedPaginator(Paginator):
 class AuditEventPaginator(CappedPaginator):
     """The audit trail's pages, counted up to ``LISTED_EVENTS_CAP`` (for the API's pagination)."""
 
-    def __init__(self, object_list: QuerySet, per_page: int, **kwargs) -> None:
+    def __init__(self, object_list: QuerySet[Any], per_page: int, **kwargs: Any) -> None:
         super().__init__(object_list, per_page, cap=LISTED_EVENTS_CAP, **kwargs)

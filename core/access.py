@@ -9,14 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponseBase
 
 from .roles import DRAFT_ARTICLE, MANAGE_ARTICLES, REVIEW_ARTICLE
 
-type View = Callable[..., HttpResponse]
+# Any response, a streamed one (the audit CSV) included.
+type View = Callable[..., HttpResponseBase]
 
 
 def staff_view(*permissions: str, refusal: str = "") -> Callable[[View], View]:
@@ -26,7 +28,7 @@ def staff_view(*permissions: str, refusal: str = "") -> Callable[[View], View]:
 
     def decorate(view: View) -> View:
         @wraps(view)
-        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not any(request.user.has_perm(permission) for permission in permissions):
                 raise PermissionDenied(refusal)
             return view(request, *args, **kwargs)

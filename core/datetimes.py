@@ -10,6 +10,7 @@ the person's mistake (a 400 with the field named), never a 500 further on.
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -37,7 +38,7 @@ def storable(value: datetime.datetime) -> datetime.datetime:
 class StorableDateTimeField(forms.DateTimeField):
     """A form's date and time (``datetime-local`` or ISO 8601 with any offset), checked by ``storable``."""
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> datetime.datetime | None:
         value = super().to_python(value)
         return None if value is None else storable(value)
 
@@ -45,7 +46,7 @@ class StorableDateTimeField(forms.DateTimeField):
 class StorableIsoDateTimeField(IsoDateTimeField):
     """django-filter's ISO 8601 field, checked by ``storable`` (filters query the database with it)."""
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> datetime.datetime | None:
         value = super().to_python(value)
         return None if value is None else storable(value)
 
@@ -53,7 +54,7 @@ class StorableIsoDateTimeField(IsoDateTimeField):
 class StorableDateTimeSerializerField(serializers.DateTimeField):
     """The API's date and time, checked by ``storable``."""
 
-    def to_internal_value(self, value):
+    def to_internal_value(self, value: Any) -> datetime.datetime:
         value = super().to_internal_value(value)
         try:
             return storable(value)

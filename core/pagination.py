@@ -22,18 +22,20 @@ class KeysFirstPaginator(Paginator):
     page keeps the order of ``object_list``. A row gone between the two reads is left out.
     """
 
+    object_list: QuerySet[Any]  # always a queryset here, never a list
+
     def __init__(
         self,
-        object_list: QuerySet,
+        object_list: QuerySet[Any],
         per_page: int,
         *,
-        rows: QuerySet,
+        rows: QuerySet[Any],
         **kwargs: Any,
     ) -> None:
         super().__init__(object_list, per_page, **kwargs)
         self.rows = rows
 
-    def page(self, number: int | str) -> Page:
+    def page(self, number: int | str) -> Page[Any]:
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = bottom + self.per_page
@@ -44,7 +46,9 @@ class KeysFirstPaginator(Paginator):
             .prefetch_related(None)
             .values_list("pk", flat=True)[bottom:top]
         )
-        return self._get_page(self._in_order(keys), number, self)
+        # Django documents _get_page as the hook that builds the page; django-stubs lacks it.
+        page: Page[Any] = self._get_page(self._in_order(keys), number, self)  # type: ignore[attr-defined]
+        return page
 
     def _in_order(self, keys: list[Any]) -> Sequence[Any]:
         if not keys:

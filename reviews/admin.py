@@ -8,7 +8,12 @@ through ``reviews.membership`` (one audit event per saved member or conflict).
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.forms import BaseInlineFormSet
+from django.http import HttpRequest
 
 from audit.chain import RequestInfo
 from core.admin import DomainErrorsAsMessages, OneObjectFetchesLazily, SelectedRowsChecked, form_changes
@@ -36,27 +41,28 @@ from .models import (
 class ManagingEditorsOnly:
     """Managing editors keep the board: the workflow's permission, not per-model ones."""
 
-    def has_module_permission(self, request):
+    # ``obj`` is any row: these admins and inlines each show one model, and none decides by the row.
+    def has_module_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm(MANAGE)
 
-    def has_view_permission(self, request, obj=None):
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return request.user.has_perm(MANAGE)
 
-    def has_add_permission(self, request, obj=None):
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return request.user.has_perm(MANAGE)
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return request.user.has_perm(MANAGE)
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # members leave the board (inactive); their reviews keep pointing at them
 
 
 class ReadOnly(ManagingEditorsOnly):
-    def has_add_permission(self, request, obj=None):
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
 
@@ -87,13 +93,15 @@ class BoardMemberAdmin(
     inlines = [ConflictInline]
     actions = ["verify_credentials"]
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(
+        self, request: HttpRequest, obj: BoardMember | None = None
+    ) -> list[str] | tuple[str, ...]:
         fields = list(self.readonly_fields)
         if obj is not None and obj.assignments.exists():
             fields.append("user")  # their reviews stay with the person who did them (reviews.membership)
         return fields
 
-    def save_model(self, request, obj, form, change):
+    def save_model(self, request: HttpRequest, obj: BoardMember, form: Any, change: Any) -> None:
         # A change is saved whole in save_related, fields and specialties together: one audit event
         # per save (the admin would save the specialties after the fields, as a second change).
         if not change:
@@ -104,7 +112,7 @@ class BoardMemberAdmin(
                 request_info=RequestInfo.from_request(request),
             )
 
-    def save_related(self, request, form, formsets, change):
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: Any) -> None:
         info = RequestInfo.from_request(request)
         if change:
             update_board_member(form.instance.pk, form_changes(form), by=request.user, request_info=info)
@@ -112,7 +120,7 @@ class BoardMemberAdmin(
             save_conflicts(request, form.instance, formset, info)
 
     @admin.action(description="Verify credentials (records you and now)")
-    def verify_credentials(self, request, queryset):
+    def verify_credentials(self, request: HttpRequest, queryset: QuerySet[BoardMember]) -> None:
         try:
             members = membership.verify_credentials(
                 queryset.values_list("pk", flat=True),
@@ -125,7 +133,9 @@ class BoardMemberAdmin(
         self.message_user(request, f"Verified the credentials of {len(members)} member(s).")
 
 
-def save_conflicts(request, member: BoardMember, formset, info: RequestInfo) -> None:
+def save_conflicts(
+    request: HttpRequest, member: BoardMember, formset: BaseInlineFormSet[Any, Any, Any], info: RequestInfo
+) -> None:
     """Each new or changed conflict row through ``reviews.membership``: one audit event per row.
 
     Sets what the admin's history message reads off a saved formset (``construct_change_message``).
@@ -151,7 +161,7 @@ class ReviewAssignmentAdmin(ReadOnly, OneObjectFetchesLazily, SelectedRowsChecke
     list_select_related = ["article", "version__article", "reviewer"]
     date_hierarchy = "invited_at"
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ReviewAssignment]:
         # What the change page reads too (readonly fields, links, the object's name), in the one query.
         return (
             super()

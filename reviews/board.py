@@ -34,10 +34,12 @@ import datetime
 import re
 import statistics
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -45,11 +47,13 @@ from django.utils import timezone
 import core.audit_actions as audit_actions
 from articles.models import Article, ArticleVersion
 from audit.chain import RequestInfo, record
+from core.actor import Actor, signed_in
 from core.errors import ContentInvalid, DomainError, NotPermitted
 from core.roles import REVIEW_ARTICLE
 
 from .models import (
     OPEN_ASSIGNMENT_STATUSES,
+    TOPIC_MAX_LENGTH,
     AssignmentStatus,
     BoardMember,
     ConflictKind,
@@ -261,7 +265,7 @@ def check_eligible(member: BoardMember, article: Article) -> None:
         raise ReviewerNotEligible(member, reasons)
 
 
-def recent_turnarounds(member_ids) -> dict[int, datetime.timedelta]:
+def recent_turnarounds(member_ids: Iterable[int]) -> dict[int, datetime.timedelta]:
     """Median accept -> complete time of each member's latest completed reviews of the last year."""
     since = timezone.now() - TURNAROUND_WINDOW
     durations: dict[int, list[float]] = defaultdict(list)
@@ -276,6 +280,8 @@ def recent_turnarounds(member_ids) -> dict[int, datetime.timedelta]:
         .values_list("reviewer_id", "accepted_at", "completed_at")
     )
     for member_id, accepted_at, completed_at in rows:
+        if accepted_at is None or completed_at is None:
+            continue  # none: the query excludes them, but its columns are nullable
         if len(durations[member_id]) < TURNAROUND_SAMPLE:
             durations[member_id].append((completed_at - accepted_at).total_seconds())
     return {
@@ -336,19 +342,19 @@ def suggest_reviewers(article: Article) -> Suggestions:
 # --- a member's own profile --------------------------------------------------------------------------
 
 BIO_MAX_LENGTH = 5000
-TOPIC_MAX_LENGTH = ConflictOfInterest._meta.get_field("topic").max_length
 
 
-def _own_member(user, *, lock: bool = False) -> BoardMember:
+def _own_member(user: Actor, *, lock: bool = False) -> BoardMember:
     """The signed-in user's board member profile, or ``NotPermitted``."""
-    members = BoardMember.objects.filter(user_id=getattr(user, "pk", None))
+    person = signed_in(user)
+    members = BoardMember.objects.filter(user=person) if person is not None else BoardMember.objects.none()
     member = (members.select_for_update() if lock else members).first()
     if member is None:
         raise NotPermitted("Only members of the medical advisory board have a board profile.")
     return member
 
 
-def update_own_bio(user, bio: str, *, request_info: RequestInfo | None = None) -> BoardMember:
+def update_own_bio(user: Actor, bio: str, *, request_info: RequestInfo | None = None) -> BoardMember:
     """Replace the member's own bio (shown to readers on the board page)."""
     bio = (bio or "").strip()
     if len(bio) > BIO_MAX_LENGTH:
@@ -369,11 +375,18 @@ def update_own_bio(user, bio: str, *, request_info: RequestInfo | None = None) -
     return member
 
 
-def conflict_subject_checked(kind: str, *, topic: str = "", article=None, author=None) -> str:
+def conflict_subject_checked(
+    kind: str,
+    *,
+    topic: str = "",
+    article: Article | int | None = None,
+    author: User | int | None = None,
+) -> str:
     """Refuse a conflict whose kind does not match its subject; the topic as it is kept.
 
     The one rule for what a conflict names, wherever it is recorded (a member's own profile,
-    a managing editor in the admin): an article, an author, or a topic's text.
+    a managing editor in the admin): an article, an author, or a topic's text. Only whether an
+    article or author is named matters here, so either a row or its key will do.
     """
     topic = (topic or "").strip()
     if kind not in ConflictKind.values:
@@ -397,13 +410,13 @@ def conflict_subject_checked(kind: str, *, topic: str = "", article=None, author
 
 
 def declare_standing_conflict(
-    user,
+    user: Actor,
     *,
     kind: str,
     topic: str = "",
     details: str = "",
     article: Article | None = None,
-    author=None,
+    author: User | None = None,
     request_info: RequestInfo | None = None,
 ) -> ConflictOfInterest:
     """Add a standing conflict of interest to the member's own profile, running from today.
@@ -442,7 +455,7 @@ def declare_standing_conflict(
 
 
 def end_standing_conflict(
-    user, conflict_id: int, *, request_info: RequestInfo | None = None
+    user: Actor, conflict_id: int, *, request_info: RequestInfo | None = None
 ) -> ConflictOfInterest:
     """End one of the member's own running conflicts today; others' (or missing ones) are refused."""
     with transaction.atomic():

@@ -20,7 +20,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from articles.models import ArticleVersion, Audience, Reference, Section
 
-from .models import Review
+from .models import Review, ReviewAssignment
 
 # Words, runs of whitespace and single punctuation marks, so that joining the
 # tokens gives the text back and a changed comma does not mark the whole word.
@@ -109,7 +109,7 @@ def word_diff(old: str, new: str) -> list[WordOp]:
 
 def render_word_diff(ops: list[WordOp]) -> SafeString:
     """The word diff as HTML: unchanged text escaped, removals in <del>, additions in <ins>."""
-    parts = []
+    parts: list[str] = []
     for op in ops:
         if op.op == "equal":
             parts.append(escape(op.new))
@@ -138,18 +138,18 @@ def _diff_sections(old: list[Section], new: list[Section], audience: str) -> lis
         for index in range(max(len(olds), len(news))):
             o = olds[index] if index < len(olds) else None
             n = news[index] if index < len(news) else None
-            if o is None:
-                result.append(
-                    SectionDiff(audience, "added", None, n.heading, word_diff("", _section_text(n)))
-                )
-            elif n is None:
-                result.append(
-                    SectionDiff(audience, "removed", o.heading, None, word_diff(_section_text(o), ""))
-                )
-            else:
+            if o is not None and n is not None:
                 ops = word_diff(_section_text(o), _section_text(n))
                 status = "changed" if _changed(ops) else "unchanged"
                 result.append(SectionDiff(audience, status, o.heading, n.heading, ops))
+            elif n is not None:
+                result.append(
+                    SectionDiff(audience, "added", None, n.heading, word_diff("", _section_text(n)))
+                )
+            elif o is not None:
+                result.append(
+                    SectionDiff(audience, "removed", o.heading, None, word_diff(_section_text(o), ""))
+                )
     return result
 
 
@@ -207,7 +207,7 @@ def diff_versions(old: ArticleVersion, new: ArticleVersion) -> VersionDiff:
     )
 
 
-def diffs_for_reviewer(assignment) -> dict[str, VersionDiff]:
+def diffs_for_reviewer(assignment: ReviewAssignment) -> dict[str, VersionDiff]:
     """From round 2 on: the assigned version against the one this reviewer reviewed
     before (``"previous_review"``) and against the published one (``"published"``),
     whichever exist and differ from it."""

@@ -21,6 +21,7 @@ import datetime
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db.models import (
     BooleanField,
     ExpressionWrapper,
@@ -109,7 +110,10 @@ def mark_overdue(articles: Iterable[Article]) -> list[Article]:
     """
     rows = list(articles)
     for article in rows:
-        article.is_overdue = any(a.is_overdue for a in article.open_assignments)
+        # Attributes of queue_articles' rows the model does not declare: the prefetch's to_attr, and
+        # this flag for the template.
+        overdue = any(a.is_overdue for a in article.open_assignments)  # type: ignore[attr-defined]
+        article.is_overdue = overdue  # type: ignore[attr-defined]
     return rows
 
 
@@ -168,7 +172,7 @@ TAB_ORDER: dict[str, list] = {
 # --- the reviewer's desk ----------------------------------------------------------------------
 
 
-def reviewer_assignments(user, now: datetime.datetime | None = None) -> QuerySet[ReviewAssignment]:
+def reviewer_assignments(user: User, now: datetime.datetime | None = None) -> QuerySet[ReviewAssignment]:
     """Every assignment of ``user``'s board membership, with an ``is_overdue`` flag."""
     now = now or timezone.now()
     return (

@@ -46,13 +46,15 @@ import datetime
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
 import core.audit_actions as audit_actions
-from articles.models import Specialty
+from articles.models import Article, Specialty
 from audit.chain import RequestInfo, record
 from audit.changes import Changes, field_changes, plain, refuse_unknown, set_changes, validated
+from core.actor import Actor, signed_in
 from core.errors import ContentInvalid
 
 from .board import conflict_subject_checked
@@ -87,7 +89,7 @@ def add_board_member(
     member: BoardMember,
     *,
     specialties: Iterable[Specialty] = (),
-    by=None,
+    by: Actor = None,
     request_info: RequestInfo | None = None,
 ) -> BoardMember:
     """Save a new (unsaved) board member with their specialties; ``board.member_added``."""
@@ -122,7 +124,7 @@ def update_board_member(
     member_id: int,
     wanted: Mapping[str, Any],
     *,
-    by=None,
+    by: Actor = None,
     request_info: RequestInfo | None = None,
 ) -> Changes:
     """Change a member's fields and specialties (``wanted``: field -> new value) as one event.
@@ -168,7 +170,7 @@ def update_board_member(
 
 
 def verify_credentials(
-    member_ids: Iterable[int], *, by, request_info: RequestInfo | None = None
+    member_ids: Iterable[int], *, by: Actor, request_info: RequestInfo | None = None
 ) -> list[BoardMember]:
     """Record ``by`` and now as the verification of each member's credentials (one event each).
 
@@ -184,7 +186,11 @@ def verify_credentials(
                 "Set an expiry date first for: " + ", ".join(undated) + ". Nothing was verified.",
                 fields={"credentials_expire_on": ["Required to verify."]},
             )
-        past = [m.display_name for m in members if m.credentials_expire_on < today]
+        past = [
+            m.display_name
+            for m in members
+            if m.credentials_expire_on is not None and m.credentials_expire_on < today
+        ]
         if past:
             raise ContentInvalid(
                 "The expiry date has already passed for: " + ", ".join(past) + ". Set the new expiry "
@@ -193,7 +199,7 @@ def verify_credentials(
             )
         now = timezone.now()
         for member in members:
-            member.credentials_verified_by = by
+            member.credentials_verified_by = signed_in(by)
             member.credentials_verified_at = now
             member.save(update_fields=["credentials_verified_by", "credentials_verified_at"])
             record(
@@ -225,11 +231,11 @@ def record_conflict(
     kind: str,
     topic: str = "",
     details: str = "",
-    article=None,
-    author=None,
+    article: Article | None = None,
+    author: User | None = None,
     declared_on: datetime.date | None = None,
     ended_on: datetime.date | None = None,
-    by=None,
+    by: Actor = None,
     request_info: RequestInfo | None = None,
 ) -> ConflictOfInterest:
     """Record a standing conflict of interest on a member's profile; ``board.conflict_declared``."""
@@ -270,7 +276,7 @@ def record_conflict(
 
 
 def change_conflict(
-    conflict_id: int, wanted: Mapping[str, Any], *, by=None, request_info: RequestInfo | None = None
+    conflict_id: int, wanted: Mapping[str, Any], *, by: Actor = None, request_info: RequestInfo | None = None
 ) -> Changes:
     """Change a recorded conflict (its subject, dates or details) as one event; ``{}`` if nothing differs.
 

@@ -25,6 +25,9 @@ SESSION_KEY = "vetted_last_activity"
 ACTIVITY_RESOLUTION_SECONDS = 60
 # The pages only staff use; public pages stay untouched (and cacheable).
 STAFF_PATH_PREFIXES = ("/desk/", "/admin/")
+# The request attribute it is kept in (read with ``previous_activity()``). Set by name: Django's
+# HttpRequest takes any attribute, but its type declares only Django's own.
+REQUEST_ATTRIBUTE = "previous_activity"
 
 
 class LastActivityMiddleware:
@@ -34,17 +37,19 @@ class LastActivityMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.previous_activity = None
+        previous: datetime.datetime | None = None
         if request.path.startswith(STAFF_PATH_PREFIXES) and request.user.is_authenticated:
             stored = request.session.get(SESSION_KEY)
             now = timezone.now().timestamp()
             if isinstance(stored, int | float):
-                request.previous_activity = datetime.datetime.fromtimestamp(stored, tz=datetime.UTC)
+                previous = datetime.datetime.fromtimestamp(stored, tz=datetime.UTC)
             if not isinstance(stored, int | float) or now - stored >= ACTIVITY_RESOLUTION_SECONDS:
                 request.session[SESSION_KEY] = now
+        setattr(request, REQUEST_ATTRIBUTE, previous)
         return self.get_response(request)
 
 
 def previous_activity(request: HttpRequest) -> datetime.datetime | None:
     """When this session was last active before the current request (``None``: unknown)."""
-    return getattr(request, "previous_activity", None)
+    when: datetime.datetime | None = getattr(request, REQUEST_ATTRIBUTE, None)
+    return when

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
+from typing import Any, NoReturn
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -10,10 +13,10 @@ from articles.models import Article, ArticleVersion, Section, Specialty
 from core.display import loaded, loaded_str
 
 
-def _reviewer_name(row: models.Model) -> str:
+def _reviewer_name(row: ReviewAssignment | Review) -> str:
     """The reviewer's name when the row's query loaded them, else their key (core.display)."""
     member = loaded(row, "reviewer")
-    return member.display_name if member else f"reviewer #{row.reviewer_id}"
+    return member.display_name if isinstance(member, BoardMember) else f"reviewer #{row.reviewer_id}"
 
 
 class BoardMember(models.Model):
@@ -40,7 +43,7 @@ class BoardMember(models.Model):
     def __str__(self) -> str:
         return f"{self.display_name}, {self.credentials}"
 
-    def credentials_current(self, on=None) -> bool:
+    def credentials_current(self, on: datetime.date | None = None) -> bool:
         today = on or timezone.localdate()
         return (
             self.credentials_verified_at is not None
@@ -55,6 +58,10 @@ class ConflictKind(models.TextChoices):
     TOPIC = "topic", "A topic or sponsor"
 
 
+# The longest topic or sponsor a conflict names (the column's width; reviews.board refuses longer).
+TOPIC_MAX_LENGTH = 300
+
+
 class ConflictOfInterest(models.Model):
     """A standing disclosure on a member's profile (public for approving reviewers)."""
 
@@ -64,7 +71,9 @@ class ConflictOfInterest(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    topic = models.CharField(max_length=300, blank=True, help_text="Topic or sponsor, in free text.")
+    topic = models.CharField(
+        max_length=TOPIC_MAX_LENGTH, blank=True, help_text="Topic or sponsor, in free text."
+    )
     details = models.TextField(blank=True)
     declared_on = models.DateField(default=timezone.localdate)
     ended_on = models.DateField(null=True, blank=True)
@@ -80,7 +89,7 @@ class ConflictOfInterest(models.Model):
         else:
             subject = self.topic
         member = loaded(self, "member")
-        name = member.display_name if member else f"member #{self.member_id}"
+        name = member.display_name if isinstance(member, BoardMember) else f"member #{self.member_id}"
         return f"{name}: {self.get_kind_display()} ({subject})"
 
 
@@ -199,11 +208,11 @@ CHECKLIST_ITEMS: dict[str, str] = {
 }
 
 
-class ReviewQuerySet(models.QuerySet):
-    def update(self, **kwargs):
+class ReviewQuerySet(models.QuerySet["Review"]):
+    def update(self, **kwargs: Any) -> NoReturn:
         raise ReviewIsFinal()
 
-    def delete(self):
+    def delete(self) -> NoReturn:
         raise ReviewIsFinal()
 
 
@@ -246,12 +255,12 @@ class Review(models.Model):
     def __str__(self) -> str:
         return f"{self.get_decision_display()} by {_reviewer_name(self)} on {loaded_str(self, 'version')}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             raise ReviewIsFinal()
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise ReviewIsFinal()
 
 
@@ -268,7 +277,8 @@ class SectionComment(models.Model):
 
     def __str__(self) -> str:
         section = loaded(self, "section")
-        return f"On {section.heading if section else f'section #{self.section_id}'}: {self.comment[:60]}"
+        on = section.heading if isinstance(section, Section) else f"section #{self.section_id}"
+        return f"On {on}: {self.comment[:60]}"
 
 
 class ResponseStatus(models.TextChoices):
@@ -333,7 +343,9 @@ class PublicationSchedule(models.Model):
 
     def __str__(self) -> str:
         version = loaded(self, "version")
-        number = f"v{version.number}" if version else f"version #{self.version_id}"
+        number = (
+            f"v{version.number}" if isinstance(version, ArticleVersion) else f"version #{self.version_id}"
+        )
         return f"{loaded_str(self, 'article')} {number} at {self.publish_at:%Y-%m-%d %H:%M}"
 
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from articles.content import compute_content_hash
 from articles.models import Article
 
-from .models import CHECKLIST_ITEMS, ReviewAssignment
+from .models import CHECKLIST_ITEMS, Review, ReviewAssignment
 
 
 def _when(moment: datetime.datetime | None) -> str:
@@ -50,9 +50,11 @@ def _assignment_lines(a: ReviewAssignment) -> list[str]:
             f"{a.get_conflict_category_display()}{details}"
         )
     if a.conflict_override_at:
+        # No account named: the audit trail's word for work no person did.
+        overrider = a.conflict_override_by.get_username() if a.conflict_override_by else "system"
         lines.append(
-            f"    conflict overridden {_when(a.conflict_override_at)} by "
-            f"{a.conflict_override_by.get_username()}: {a.conflict_override_reason}"
+            f"    conflict overridden {_when(a.conflict_override_at)} by {overrider}: "
+            f"{a.conflict_override_reason}"
         )
     review = getattr(a, "review", None)
     if review is not None:
@@ -60,7 +62,7 @@ def _assignment_lines(a: ReviewAssignment) -> list[str]:
     return lines
 
 
-def _review_lines(review) -> list[str]:
+def _review_lines(review: Review) -> list[str]:
     lines = [f"    REVIEW submitted {_when(review.submitted_at)}: {review.get_decision_display()}"]
     if review.comments:
         lines += ["      Comments:"] + [f"        {line}" for line in review.comments.splitlines()]

@@ -1,4 +1,10 @@
+from __future__ import annotations
+
+from typing import Any
+
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from audit.chain import RequestInfo
 from core.admin import OneObjectFetchesLazily, SelectedRowsChecked
@@ -7,21 +13,26 @@ from .changes import add_policy_edition
 from .feedback import set_feedback_status
 from .models import EditorialPolicy, Feedback
 
+# An edition's fields; every one of them is read-only once the edition is saved.
+EDITION_FIELDS = ("body", "change_note", "published_at", "created_by")
+
 
 @admin.register(EditorialPolicy)
 class EditorialPolicyAdmin(OneObjectFetchesLazily, SelectedRowsChecked, admin.ModelAdmin):
     """Managing editors add a new edition; earlier editions stay as they were published."""
 
     list_display = ["published_at", "change_note", "created_by"]
-    fields = ["body", "change_note", "published_at", "created_by"]
+    fields = EDITION_FIELDS
     readonly_fields = ["created_by"]
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(
+        self, request: HttpRequest, obj: EditorialPolicy | None = None
+    ) -> list[str] | tuple[str, ...]:
         if obj is not None:
-            return self.fields
+            return EDITION_FIELDS
         return self.readonly_fields
 
-    def get_changeform_initial_data(self, request):
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
         # Start the new edition from the current text: editors change it, not retype it.
         initial = super().get_changeform_initial_data(request)
         latest = EditorialPolicy.objects.first()
@@ -29,11 +40,11 @@ class EditorialPolicyAdmin(OneObjectFetchesLazily, SelectedRowsChecked, admin.Mo
             initial.setdefault("body", latest.body)
         return initial
 
-    def save_model(self, request, obj, form, change):
+    def save_model(self, request: HttpRequest, obj: EditorialPolicy, form: Any, change: Any) -> None:
         if not change:
             add_policy_edition(obj, by=request.user, request_info=RequestInfo.from_request(request))
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: EditorialPolicy | None = None) -> bool:
         return False
 
 
@@ -47,7 +58,7 @@ class FeedbackAdmin(OneObjectFetchesLazily, SelectedRowsChecked, admin.ModelAdmi
     list_select_related = ["article", "version"]
     date_hierarchy = "created_at"
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Feedback]:
         # What the change page reads too (readonly fields, links, the object's name), in the one query.
         return super().get_queryset(request).select_related("article", "version__article", "handled_by")
 
@@ -80,13 +91,13 @@ class FeedbackAdmin(OneObjectFetchesLazily, SelectedRowsChecked, admin.ModelAdmi
     def version_number(self, obj: Feedback) -> int:
         return obj.version.number
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # feedback comes from readers only
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Feedback | None = None) -> bool:
         return False
 
-    def save_model(self, request, obj, form, change):
+    def save_model(self, request: HttpRequest, obj: Feedback, form: Any, change: Any) -> None:
         if {"status", "dismissal_reason"} & set(form.changed_data):
             set_feedback_status(obj, obj.status, by=request.user, reason=obj.dismissal_reason)
         else:

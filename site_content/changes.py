@@ -18,19 +18,20 @@ from django.db import transaction
 import core.audit_actions as audit_actions
 from audit.chain import RequestInfo, record
 from audit.changes import validated
+from core.actor import Actor, signed_in
 from core.errors import ContentInvalid
 
 from .models import EditorialPolicy
 
 
 def add_policy_edition(
-    edition: EditorialPolicy, *, by=None, request_info: RequestInfo | None = None
+    edition: EditorialPolicy, *, by: Actor = None, request_info: RequestInfo | None = None
 ) -> EditorialPolicy:
     """Save a new (unsaved) edition of the editorial policy, made by ``by``."""
     if edition.pk is not None:
         raise ContentInvalid("Editions of the editorial policy are added, never edited.")
     with transaction.atomic():
-        edition.created_by = by if by is not None and by.is_authenticated else None
+        edition.created_by = signed_in(by)
         validated(edition)
         edition.save()
         record(

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from articles.models import Article, ArticleVersion
+from core.actor import Actor, signed_in
 
 from .models import Feedback, FeedbackStatus
 
@@ -40,14 +41,14 @@ def submit_feedback(
     return feedback
 
 
-def set_feedback_status(feedback: Feedback, status: str, *, by, reason: str = "") -> Feedback:
+def set_feedback_status(feedback: Feedback, status: str, *, by: Actor, reason: str = "") -> Feedback:
     """Move feedback along the queue; dismissing needs a reason readers' trust depends on."""
     if status not in FeedbackStatus.values:
         raise ValidationError({"status": f"Unknown status {status!r}."})
     feedback.status = status
     if status == FeedbackStatus.DISMISSED:
         feedback.dismissal_reason = reason.strip()
-    feedback.handled_by = by
+    feedback.handled_by = signed_in(by)
     feedback.handled_at = timezone.now()
     feedback.full_clean()
     feedback.save()

@@ -82,8 +82,10 @@ class Feedback(models.Model):
 
     def __str__(self) -> str:
         article, version = loaded(self, "article"), loaded(self, "version")
-        on = article.slug if article else f"article #{self.article_id}"
-        number = f"v{version.number}" if version else f"version #{self.version_id}"
+        on = article.slug if isinstance(article, Article) else f"article #{self.article_id}"
+        number = (
+            f"v{version.number}" if isinstance(version, ArticleVersion) else f"version #{self.version_id}"
+        )
         return f"{self.get_kind_display()} on {on} {number}"
 
     def clean(self) -> None:

@@ -12,9 +12,11 @@ import base64
 import datetime
 import secrets
 from collections.abc import Iterable
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import QuerySet
 from django.urls import reverse
@@ -23,6 +25,7 @@ from django.utils import timezone
 import core.audit_actions as audit_actions
 from accounts.roles import INTEGRATION_CLIENT
 from audit.chain import RequestInfo, record
+from core.actor import Actor, signed_in
 from core.errors import ContentInvalid, DomainError, NotPermitted
 from notifications import outbox
 from notifications.kinds import Kind
@@ -31,7 +34,7 @@ from notifications.outbox import Message, notify
 from notifications.recipients import managing_editors
 
 from . import safety
-from .models import Endpoint, EventKind, WebhookMessage
+from .models import URL_MAX_LENGTH, Endpoint, EventKind, WebhookMessage
 
 MANAGE = "webhooks.change_endpoint"
 VIEW = "webhooks.view_endpoint"
@@ -43,26 +46,27 @@ class DeliveryBusy(DomainError):
     http_status = 409
 
 
-def can_manage(user) -> bool:
+def can_manage(user: Actor) -> bool:
     return bool(user and user.is_authenticated and user.is_active and user.has_perm(MANAGE))
 
 
-def require_manager(user, what: str) -> None:
+def require_manager(user: Actor, what: str) -> None:
     if not can_manage(user):
         raise NotPermitted(f"Only managing editors may {what}.")
 
 
-def visible_endpoints(user) -> QuerySet[Endpoint]:
+def visible_endpoints(user: Actor) -> QuerySet[Endpoint]:
     """Every endpoint for a managing editor; an integration client's own; otherwise refused."""
     endpoints = Endpoint.objects.select_related("client")
     if can_manage(user):
         return endpoints
-    if user and user.is_authenticated and user.is_active and user.has_perm(VIEW):
-        return endpoints.filter(client=user)
+    person = signed_in(user)
+    if person is not None and person.is_active and person.has_perm(VIEW):
+        return endpoints.filter(client=person)
     raise NotPermitted("Only managing editors and integration clients see webhook endpoints.")
 
 
-def integration_clients() -> QuerySet:
+def integration_clients() -> QuerySet[User]:
     return get_user_model().objects.filter(is_active=True, groups__name=INTEGRATION_CLIENT).distinct()
 
 
@@ -76,8 +80,9 @@ def check_url(url: str) -> str:
     url = (url or "").strip()
     if not url:
         raise ContentInvalid("The endpoint needs a URL.", fields={"url": ["Required."]})
-    if len(url) > Endpoint._meta.get_field("url").max_length:
-        raise ContentInvalid("The URL is too long.", fields={"url": ["At most 500 characters."]})
+    if len(url) > URL_MAX_LENGTH:
+        too_long = f"At most {URL_MAX_LENGTH} characters."
+        raise ContentInvalid("The URL is too long.", fields={"url": [too_long]})
     try:
         safety.vet(url)
     except safety.UnsafeTarget as exc:
@@ -98,7 +103,7 @@ def check_kinds(kinds: Iterable[str]) -> list[str]:
     return [k for k in EventKind.values if k in chosen]  # the order of the list of kinds
 
 
-def check_client(client) -> None:
+def check_client(client: User) -> None:
     if not integration_clients().filter(pk=client.pk).exists():
         raise ContentInvalid(
             f"{client.get_username()} is not an active integration client.",
@@ -106,7 +111,7 @@ def check_client(client) -> None:
         )
 
 
-def _describe(endpoint: Endpoint) -> dict:
+def _describe(endpoint: Endpoint) -> dict[str, Any]:
     return {
         "client_id": endpoint.client_id,
         "url": endpoint.url,
@@ -117,10 +122,10 @@ def _describe(endpoint: Endpoint) -> dict:
 
 def register(
     *,
-    client,
+    client: User,
     url: str,
     kinds: Iterable[str],
-    by,
+    by: Actor,
     active: bool = True,
     description: str = "",
     request_info: RequestInfo | None = None,
@@ -135,7 +140,7 @@ def register(
         active=active,
         description=description[:200],
         secret=new_secret(),
-        created_by=by,
+        created_by=signed_in(by),
     )
     with transaction.atomic():
         endpoint.save()
@@ -149,7 +154,9 @@ def register(
     return endpoint, endpoint.secret
 
 
-def update(endpoint: Endpoint, *, by, request_info: RequestInfo | None = None, **changes) -> Endpoint:
+def update(
+    endpoint: Endpoint, *, by: Actor, request_info: RequestInfo | None = None, **changes: Any
+) -> Endpoint:
     """Change url, kinds, active or description. Enabling again forgets the failure streak."""
     require_manager(by, "change webhook endpoints")
     if "url" in changes:
@@ -176,7 +183,7 @@ def update(endpoint: Endpoint, *, by, request_info: RequestInfo | None = None, *
     return endpoint
 
 
-def delete(endpoint: Endpoint, *, by, request_info: RequestInfo | None = None) -> None:
+def delete(endpoint: Endpoint, *, by: Actor, request_info: RequestInfo | None = None) -> None:
     """Delete it with its messages and attempts; its outbox rows still waiting are skipped."""
     require_manager(by, "delete webhook endpoints")
     with transaction.atomic():
@@ -193,7 +200,7 @@ def delete(endpoint: Endpoint, *, by, request_info: RequestInfo | None = None) -
         endpoint.delete()
 
 
-def resend(message: WebhookMessage, *, by, request_info: RequestInfo | None = None) -> WebhookMessage:
+def resend(message: WebhookMessage, *, by: Actor, request_info: RequestInfo | None = None) -> WebhookMessage:
     """Send this event again, now, with the same id (receivers deduplicate on it)."""
     require_manager(by, "re-send webhooks")
     if not message.endpoint.active:
@@ -249,6 +256,8 @@ def disable_failing(
         )
         for endpoint in due.select_related("client"):
             since = endpoint.failing_since
+            if since is None:
+                continue  # none: the query excludes them, but the column is nullable
             endpoint.active = False
             endpoint.disabled_at = now
             endpoint.disabled_reason = f"Every attempt failed since {since:%Y-%m-%d %H:%M} UTC."

@@ -26,6 +26,10 @@ class EventKind(models.TextChoices):
     REREVIEW_FLAGGED = "article.rereview_flagged", "Article flagged for re-review"
 
 
+# The longest endpoint URL (the column's width; webhooks.endpoints refuses longer).
+URL_MAX_LENGTH = 500
+
+
 class Endpoint(models.Model):
     """Where one integration client wants to hear about its articles.
 
@@ -40,7 +44,7 @@ class Endpoint(models.Model):
         related_name="webhook_endpoints",
         help_text="The integration client whose articles this endpoint hears about.",
     )
-    url = models.CharField(max_length=500, help_text="https only; public internet addresses only.")
+    url = models.CharField(max_length=URL_MAX_LENGTH, help_text="https only; public internet addresses only.")
     kinds = models.JSONField(default=list, help_text="The event kinds to send.")
     active = models.BooleanField(default=True)
     description = models.CharField(max_length=200, blank=True)
@@ -87,7 +91,7 @@ class WebhookMessage(models.Model):
 
     def __str__(self) -> str:
         endpoint = loaded(self, "endpoint")
-        url = endpoint.url if endpoint else f"endpoint #{self.endpoint_id}"
+        url = endpoint.url if isinstance(endpoint, Endpoint) else f"endpoint #{self.endpoint_id}"
         return f"{self.kind} → {url} ({self.webhook_id})"
 
 

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
@@ -43,7 +43,7 @@ CSV_COLUMNS = [
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _cell(value) -> str:
+def _cell(value: object) -> str:
     text = "" if value is None else str(value)
     return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
@@ -96,7 +96,7 @@ def _with_pickers(filterset: AuditEventFilter) -> AuditEventFilter:
 
 @staff_view(VIEW_AUDIT)
 @require_GET
-def events(request: HttpRequest, slug: str | None = None) -> HttpResponse:
+def events(request: HttpRequest, slug: str | None = None) -> HttpResponseBase:
     article = None
     queryset = AuditEvent.objects.select_related("article")
     if slug is not None:

@@ -3,9 +3,13 @@ required fields); every rule about reviews lives in the domain functions the vie
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any, cast
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 
 from articles.models import Article, Section
 from core.datetimes import StorableDateTimeField
@@ -22,7 +26,7 @@ from reviews.models import (
 class DateTimeLocalInput(forms.DateTimeInput):
     input_type = "datetime-local"
 
-    def __init__(self, attrs=None):
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs, format="%Y-%m-%dT%H:%M")
 
 
@@ -64,9 +68,16 @@ class AssignForm(forms.Form):
         empty_label="Nobody (an additional reviewer)",
     )
 
-    def __init__(self, *args, article=None, replaceable=(), **kwargs):
+    def __init__(
+        self,
+        *args: Any,
+        article: Article | None = None,
+        replaceable: Iterable[ReviewAssignment] = (),
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["replaces"]
+        # ``fields`` is typed as holding any field; this one is the ModelChoiceField declared above.
+        field = cast(forms.ModelChoiceField, self.fields["replaces"])
         field.queryset = ReviewAssignment.objects.filter(article=article).select_related("reviewer")
         # The choices offered are the ones worth replacing; any assignment of the article is accepted
         # and the domain says why one cannot be replaced.
@@ -142,7 +153,7 @@ class ReviewForm(forms.Form):
     )
     confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, sections: list[Section] = (), **kwargs):
+    def __init__(self, *args: Any, sections: Iterable[Section] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.sections = list(sections)
         for key, label in CHECKLIST_ITEMS.items():
@@ -226,7 +237,7 @@ class StandingConflictForm(forms.Form):
             raise forms.ValidationError("No article has this slug.")
         return article
 
-    def clean_author(self):
+    def clean_author(self) -> User | None:
         username = self.cleaned_data["author"].strip()
         if not username:
             return None

@@ -146,6 +146,8 @@ def reviewer_turnaround(now: datetime.datetime | None = None) -> list[Turnaround
     durations: dict[int, list[float]] = defaultdict(list)
     names: dict[int, tuple[str, str]] = {}
     for member_id, name, credentials, accepted_at, completed_at in rows:
+        if accepted_at is None or completed_at is None:
+            continue  # none: the query excludes them, but its columns are nullable
         durations[member_id].append((completed_at - accepted_at).total_seconds())
         names[member_id] = (name, credentials)
     result = [
@@ -201,8 +203,10 @@ def overdue_per_week(weeks: int = 12, now: datetime.datetime | None = None) -> l
         .order_by()
         .values_list("due_at", "completed_at", "declined_at", "cancelled_at")
     )
-    intervals = []
+    intervals: list[tuple[datetime.datetime, datetime.datetime]] = []
     for due_at, *closed in rows:
+        if due_at is None:
+            continue  # none: the query excludes them, but the column is nullable
         end = min((c for c in closed if c is not None), default=now)
         if end > due_at:
             intervals.append((due_at, end))
