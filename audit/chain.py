@@ -1,16 +1,16 @@
-"""Writing and verifying the audit chain. The only place audit rows are made."""
+"""Writing audit events: the only place they are made (the review log seals them: ``audit.log``)."""
 
 from __future__ import annotations
 
-import hashlib
 import json
-from collections.abc import Callable, Iterator
+import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import IntegrityError, models, transaction
+from django.db import connection, models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.ipv6 import clean_ipv6_address
@@ -19,7 +19,8 @@ import core.audit_actions as audit_actions
 from core.actor import Actor, signed_in
 from core.client_address import client_address
 
-from .models import AuditChainHead, AuditEvent
+from . import entries
+from .models import AuditEvent
 
 
 @dataclass(frozen=True)
@@ -57,43 +58,33 @@ def _json_safe(payload: dict[str, Any] | None) -> dict[str, Any]:
     return safe
 
 
-def compute_hash(event: AuditEvent) -> str:
-    fields = {
-        "seq": event.seq,
-        "created_at": event.created_at.isoformat(),
-        "actor_id": event.actor_id,
-        "actor_label": event.actor_label,
-        "action": event.action,
-        "target_type": event.target_type,
-        "target_id": event.target_id,
-        "article_id": event.article_id,
-        "state_before": event.state_before,
-        "state_after": event.state_after,
-        "payload": event.payload,
-        "ip_address": event.ip_address,
-        "user_agent": event.user_agent,
-        "prev_hash": event.prev_hash,
-    }
-    canonical = json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
-
-
 # Called with every new event, inside the same transaction, after it is written.
 # Notifications (and webhooks) subscribe here: every event that matters to
 # someone is already an audit event, so there is one stream, not two.
 LISTENERS: list[Callable[[AuditEvent], None]] = []
 
 
-def _locked_head() -> AuditChainHead:
-    head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
-    if head is None:
-        try:
-            with transaction.atomic():
-                AuditChainHead.objects.create(pk=1, last_seq=0, last_hash=AuditEvent.GENESIS_HASH)
-        except IntegrityError:
-            pass  # another writer created it first
-        head = AuditChainHead.objects.select_for_update().get(pk=1)
-    return head
+def _number_and_transaction() -> tuple[int, int]:
+    """The new event's number (its id and seq) and the id of the transaction writing it.
+
+    On PostgreSQL both come from one round trip and neither takes a lock: the number from the id
+    column's own sequence, the transaction id for the sealer's order (``audit.log``). SQLite lets
+    one transaction write at a time (``transaction_mode`` IMMEDIATE takes the write lock at
+    BEGIN), so the next number after the largest is already exclusive to this writer there, and
+    ids are assigned in commit order: it needs no transaction id (0).
+    """
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')), pg_current_xact_id()::text::bigint",
+                [AuditEvent._meta.db_table],
+            )
+        else:
+            cursor.execute(
+                "SELECT max(coalesce(max(id), 0), coalesce(max(seq), 0)) + 1, 0 FROM audit_auditevent"
+            )
+        number, xact = cursor.fetchone()
+    return int(number), int(xact)
 
 
 def record(
@@ -109,10 +100,10 @@ def record(
     payload: dict[str, Any] | None = None,
     request_info: RequestInfo | None = None,
 ) -> AuditEvent:
-    """Append one event to the chain, inside the caller's transaction.
+    """Write one event, with its own leaf hash, inside the caller's transaction.
 
-    The chain head row stays locked until that transaction ends, so concurrent
-    writers line up and each event links to the one committed before it.
+    Nothing shared is locked: concurrent writers each write their own row. The sealer puts the
+    event in the review log once its transaction has committed (``audit.log``).
 
     ``action`` must be declared in ``core.audit_actions`` (``ValueError`` otherwise): a
     misspelt name would otherwise start a new action that no listener hears.
@@ -127,9 +118,11 @@ def record(
         target_id = target_id or str(target.pk)
     person = signed_in(actor)
     with transaction.atomic():
-        head = _locked_head()
+        number, xact = _number_and_transaction()
         event = AuditEvent(
-            seq=head.last_seq + 1,
+            id=number,
+            seq=number,
+            xact=xact,
             created_at=timezone.now(),
             actor=person,
             actor_label=person.get_username() if person is not None else "system",
@@ -143,60 +136,10 @@ def record(
             payload=_json_safe(payload),
             ip_address=_stored_ip(info.ip_address),
             user_agent=info.user_agent,
-            prev_hash=head.last_hash or AuditEvent.GENESIS_HASH,
+            request_salt=secrets.token_hex(16),
         )
-        event.hash = compute_hash(event)
-        event.save()
-        AuditChainHead.objects.filter(pk=1).update(last_seq=event.seq, last_hash=event.hash)
+        event.leaf_hash = entries.leaf_hash_of(vars(event)).hex()
+        event.save(force_insert=True)
         for listener in LISTENERS:
             listener(event)
     return event
-
-
-@dataclass
-class ChainReport:
-    checked: int
-    broken_at: AuditEvent | None = None
-    problem: str = ""
-
-    @property
-    def ok(self) -> bool:
-        return self.broken_at is None
-
-
-def _events_in_order(chunk_size: int = 5000) -> Iterator[AuditEvent]:
-    yield from AuditEvent.objects.order_by("seq").iterator(chunk_size=chunk_size)
-
-
-def verify_chain() -> ChainReport:
-    """Walk the chain from the first event; report the first one that does not fit.
-
-    The walk alone cannot see events removed from the end, so it is also held
-    against the chain head, read first: every event the head counted was
-    committed with it and must be there, ending in the hash the head recorded.
-    """
-    head = AuditChainHead.objects.filter(pk=1).values("last_seq", "last_hash").first()
-    head_seq, head_hash = (head["last_seq"], head["last_hash"]) if head else (0, "")
-    expected_prev = AuditEvent.GENESIS_HASH
-    expected_seq = 1
-    checked = 0
-    last = None
-    for event in _events_in_order():
-        if event.seq != expected_seq:
-            return ChainReport(checked, event, f"expected sequence number {expected_seq}, found {event.seq}")
-        if event.prev_hash != expected_prev:
-            return ChainReport(checked, event, "its link to the previous event does not match")
-        if compute_hash(event) != event.hash:
-            return ChainReport(checked, event, "its content does not match its hash")
-        if event.seq == head_seq and event.hash != head_hash:
-            return ChainReport(checked, event, "it is not the event the chain head recorded at this position")
-        checked += 1
-        expected_prev = event.hash
-        expected_seq += 1
-        last = event
-    if checked < head_seq:
-        problem = f"the chain head records {head_seq} events but the chain ends here; later ones are missing"
-        if last is None:
-            return ChainReport(0, AuditEvent(seq=0, action="(none)"), problem)
-        return ChainReport(checked - 1, last, problem)
-    return ChainReport(checked)

@@ -568,7 +568,7 @@ def main() -> int:
     from django.core.management import call_command
     from django.db import connection
 
-    from audit.chain import verify_chain
+    from audit.verify import verify as verify_trail
 
     if _broker_length() is None:
         print(f"Redis at {os.environ['REDIS_URL']} does not answer.", file=sys.stderr)
@@ -609,7 +609,7 @@ def main() -> int:
     verified = None
     if not args.no_verify:
         started = time.perf_counter()
-        report = verify_chain()
+        report = verify_trail()
         verified = (report.ok, report.checked, time.perf_counter() - started)
         print(
             f"verify_audit: {'intact' if report.ok else 'BROKEN: ' + report.problem}, "
