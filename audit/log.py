@@ -262,11 +262,27 @@ def _take_sealer_lock() -> bool:
     return bool(taken)
 
 
+# The first transaction id that may still be running. A sealer whose own transaction wrote events
+# (a command or a test doing both in one transaction) may seal those too, but only while it is
+# itself the oldest transaction running: then nothing can still commit before it, and its events
+# commit or roll back together with their leaves.
+HORIZON_SQL = """
+    CASE WHEN pg_current_xact_id_if_assigned() = pg_snapshot_xmin(pg_current_snapshot())
+         THEN pg_snapshot_xmin(pg_current_snapshot())::text::bigint + 1
+         ELSE pg_snapshot_xmin(pg_current_snapshot())::text::bigint END
+"""
+
+
 def settled_events() -> QuerySet[AuditEvent]:
-    """Events whose transactions have all finished: safe to seal (see the module's docstring)."""
+    """Events whose transactions have all finished: safe to seal (see the module's docstring).
+
+    The horizon is read by the same statement as the events, so from the same snapshot. It is
+    the whole server's: a long transaction in another database on it holds sealing back too
+    (the seal lag shows it; PostgreSQL gives no per-database horizon to a query).
+    """
     events = AuditEvent.objects.all()
     if connection.vendor == "postgresql":
-        events = events.filter(xact__lt=RawSQL("pg_snapshot_xmin(pg_current_snapshot())::text::bigint", []))
+        events = events.filter(xact__lt=RawSQL(HORIZON_SQL, []))
     return events
 
 

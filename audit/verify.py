@@ -177,14 +177,14 @@ def check_log(report: Report, *, since: int, since_root: bytes | None) -> tuple[
             report.checkpoints += 1
             pending = next(checkpoints, None)
     _check_nodes(appender.completed)
-    if appender.size > last_size:
-        raise Broken(
-            f"entries {last_size}–{appender.size - 1} are in the log but no signed checkpoint covers them"
-        )
     if pending is not None:
         raise Broken(
             f"the checkpoint at size {pending[0].size}: the log holds only {appender.size} entries; "
             "entries it covered are missing"
+        )
+    if appender.size > last_size:
+        raise Broken(
+            f"entries {last_size}–{appender.size - 1} are in the log but no signed checkpoint covers them"
         )
     top = appender.size.bit_length()
     beyond = Q(level__gt=top)
