@@ -132,7 +132,9 @@ def check_inclusion(proof: Mapping[str, Any], verifier: Verifier) -> tuple[dict[
     return entry, checkpoint
 
 
-def check_claims(kind: str, item: Mapping[str, Any], entry: Mapping[str, Any], version: Mapping[str, Any]) -> str:
+def check_claims(
+    kind: str, item: Mapping[str, Any], entry: Mapping[str, Any], version: Mapping[str, Any]
+) -> str:
     """Step 3: the entry is the event the file says it is. Returns a sentence describing it."""
     action = ACTIONS.get(kind)
     if action is None:
@@ -161,7 +163,8 @@ def check_claims(kind: str, item: Mapping[str, Any], entry: Mapping[str, Any], v
             raise Failed(f"the file names the signer {item['signer_name']!r}; the entry {signer!r}")
         credentials = payload.get("signer_credentials")
         who = f"{signer}, {credentials}" if credentials else signer
-        return f"approval signed by {who} at {payload.get('signed_at', when)}: content hash {_short(content_hash)}"
+        signed_at = payload.get("signed_at", when)
+        return f"approval signed by {who} at {signed_at}: content hash {_short(content_hash)}"
     if payload.get("content_hash") != content_hash:
         raise Failed(
             f"the publication is of the content hash {payload.get('content_hash')!r}, "
@@ -175,7 +178,9 @@ def check_claims(kind: str, item: Mapping[str, Any], entry: Mapping[str, Any], v
     )
 
 
-def _check_publication_names(result: Result, approvals: Sequence[Mapping[str, Any]], publication: Mapping[str, Any] | None) -> None:
+def _check_publication_names(
+    result: Result, approvals: Sequence[Mapping[str, Any]], publication: Mapping[str, Any] | None
+) -> None:
     """Every approval the publication names is among the verified approvals, and enough of them."""
     if publication is None:
         return
@@ -183,7 +188,9 @@ def _check_publication_names(result: Result, approvals: Sequence[Mapping[str, An
     signers = [a.get("payload", {}).get("signer_name") for a in approvals]
     for name in payload.get("reviewed_by") or []:
         if name not in signers:
-            result.problems.append(f"the publication names {name!r} as a reviewer, but no verified approval is theirs")
+            result.problems.append(
+                f"the publication names {name!r} as a reviewer, but no verified approval is theirs"
+            )
     required = payload.get("approvals_required")
     if isinstance(required, int) and len(approvals) < required:
         result.problems.append(
@@ -251,7 +258,10 @@ def report(result: Result, bundle: Mapping[str, Any], verifier: Verifier, out: T
     article = bundle.get("article") or {}
     title = f'"{article["title"]}" ' if isinstance(article, dict) and article.get("title") else ""
     out.write(f"Log {verifier.name}, key {verifier.text}\n")
-    out.write(f"Article {title}version {version.get('number', '?')}, content hash {version.get('content_hash', '?')}\n\n")
+    out.write(
+        f"Article {title}version {version.get('number', '?')}, "
+        f"content hash {version.get('content_hash', '?')}\n\n"
+    )
     for event in result.events:
         mark = "OK     " if event.ok else ("FAILED " if event.problem else "WAIT   ")
         out.write(f"{mark}{event.summary}\n")
@@ -263,15 +273,22 @@ def report(result: Result, bundle: Mapping[str, Any], verifier: Verifier, out: T
         out.write(f"FAILED {problem}\n")
     out.write("\n")
     if result.exit_code == EXIT_OK:
-        out.write(f"All {len(result.events)} events verified: each is in the log, unchanged, under a checkpoint signed by the key.\n")
+        out.write(
+            f"All {len(result.events)} events verified: each is in the log, unchanged, "
+            "under a checkpoint signed by the key.\n"
+        )
     elif result.exit_code == EXIT_NOT_SEALED:
-        out.write("Nothing failed, but some events are not sealed yet: fetch the JSON again in a few seconds.\n")
+        out.write(
+            "Nothing failed, but some events are not sealed yet: fetch the JSON again in a few seconds.\n"
+        )
     else:
         out.write("Verification FAILED: see the lines marked FAILED.\n")
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> int:
-    parser = argparse.ArgumentParser(prog="python -m audit.verify_proof", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m audit.verify_proof", description=__doc__.split("\n\n")[0]
+    )
     keys = parser.add_mutually_exclusive_group(required=True)
     keys.add_argument("--key", help="the log's public key: <name>+<key id>+<key>")
     keys.add_argument("--key-file", type=Path, help="a file holding the key")

@@ -1,4 +1,4 @@
-""""Verify this review": the review log's record of an article's published version, for readers.
+""" "Verify this review": the review log's record of an article's published version, for readers.
 
 Which events make up that record is decided in ``reviews.proofs``; this module shapes it for the
 page and for ``verify.json``, which ``audit.verify_proof`` checks on a reader's machine with the
@@ -80,7 +80,11 @@ class Verification:
 def _line(event: LoggedEvent) -> EventLine:
     proof = event.proof
     if event.kind == "approval" and event.review is not None:
-        who, credentials, when = event.review.signer_name, event.review.signer_credentials, event.review.signed_at
+        who, credentials, when = (
+            event.review.signer_name,
+            event.review.signer_credentials,
+            event.review.signed_at,
+        )
     else:
         who = event.event.actor_label if event.event is not None else ""
         credentials, when = "", event.event.created_at if event.event is not None else None

@@ -80,7 +80,9 @@ def publication_record(version_id: int) -> PublicationRecord | None:
     )
     if version is None:
         return None
-    approvals = _approvals(version_id, version["published_at"])
+    published_at = version["published_at"]
+    assert published_at is not None  # filtered above; the type of values() does not know it
+    approvals = _approvals(version_id, published_at)
     # An article has a handful of these events per version: reading all of them and choosing
     # here keeps the query on the (article, seq) index and free of JSON lookups.
     events = AuditEvent.objects.filter(
@@ -105,7 +107,7 @@ def publication_record(version_id: int) -> PublicationRecord | None:
         article_id=version["article_id"],
         version_number=version["number"],
         content_hash=version["content_hash"],
-        published_at=version["published_at"],
+        published_at=published_at,
         events=[
             *(logged("approval", event, approval) for approval, event in zip(approvals, chosen, strict=True)),
             logged("publication", published),

@@ -16,6 +16,8 @@ from tests.factories import make_article, reread, submit
 from tests.reviews.helpers import approve, make_reviewer, ready_to_review
 
 SEAL_PATIENCE_SECONDS = 10
+ANA = ("ana", "Dr Ana Reyes", "MD, FACOG")
+BEN = ("ben", "Dr Ben Osei", "MBChB")
 
 
 def publish_signed(editor, managing, *reviewers: tuple[str, str, str], **article_fields) -> Article:
@@ -49,3 +51,11 @@ def seal_everything() -> None:
             return
         assert time.monotonic() < deadline, "events stayed unsealed: a transaction elsewhere stayed open"
         time.sleep(0.1)
+
+
+def verify_json(client, article: Article) -> dict:
+    """The article's verify.json, as a reader downloads it."""
+    response = client.get(f"/articles/{article.slug}/verify.json")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    return response.json()

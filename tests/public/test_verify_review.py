@@ -1,4 +1,4 @@
-""""Verify this review" and the review log's public addresses: the article's record with its
+""" "Verify this review" and the review log's public addresses: the article's record with its
 proofs (page and JSON), the checkpoints and the key (the verifier itself:
 tests/audit/test_verify_proof.py)."""
 
@@ -19,15 +19,13 @@ from audit.models import AuditEvent
 from core import log_key
 from core.signed_note import open_note, read_verifier
 from tests.factories import make_article, submit
-from tests.public.review_log_setup import publish_signed, seal_everything
+from tests.public.public_setup import publish_article, reviewer
+from tests.public.review_log_setup import ANA, BEN, publish_signed, seal_everything, verify_json
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 # On PostgreSQL the sealer takes only events of finished transactions (audit.log), never the
 # test's own: tests that seal commit what they write.
 seals = pytest.mark.django_db(transaction=True)
-
-ANA = ("ana", "Dr Ana Reyes", "MD, FACOG")
-BEN = ("ben", "Dr Ben Osei", "MBChB")
 
 
 @pytest.fixture
@@ -44,13 +42,6 @@ def sealed(published):
 def page_text(response) -> str:
     """The page as a reader reads it: no tags, one space between words."""
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", response.content.decode())).split())
-
-
-def verify_json(client, article) -> dict:
-    response = client.get(f"/articles/{article.slug}/verify.json")
-    assert response.status_code == 200
-    assert response["Content-Type"] == "application/json"
-    return response.json()
 
 
 # --- the article's record ----------------------------------------------------------------------
@@ -134,8 +125,6 @@ def test_events_not_sealed_yet_show_as_being_sealed_and_are_not_cached(client, p
 
 @seals
 def test_an_approval_written_without_a_log_entry_says_so(client, editor, managing):
-    from tests.public.public_setup import publish_article, reviewer
-
     # The shortcut signs approvals directly, without the signing path's audit event.
     article = publish_article(editor, managing, [reviewer("cleo", display_name="Dr Cleo Ma")])
     seal_everything()
