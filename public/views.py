@@ -52,7 +52,7 @@ READER_COOKIE_MAX_AGE = 365 * 24 * 3600
 # keep the latest one briefly, and one of a given size forever (it never changes).
 LATEST_CHECKPOINT_MAX_AGE = 10
 CHECKPOINT_MAX_AGE = 365 * 24 * 3600
-# The key changes only if it is ever replaced, which the editorial policy page would announce.
+# The key is replaced rarely if ever; an hour bounds how long a reader may keep a replaced one.
 LOG_KEY_MAX_AGE = 3600
 
 
