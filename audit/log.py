@@ -27,7 +27,6 @@ second one returns at once), on SQLite under the write lock every transaction ta
 from __future__ import annotations
 
 import base64
-import datetime
 import logging
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -42,6 +41,7 @@ from core import log_key
 from core.signed_note import sign_note
 
 from . import entries, merkle
+from .checkpoints import CheckpointText
 from .merkle import Hash
 from .models import AuditEvent, Checkpoint, LogLeaf, LogNode
 
@@ -202,42 +202,6 @@ def root_at(size: int) -> Hash:
 # --- checkpoints --------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class CheckpointText:
-    """The checkpoint's signed text (C2SP tlog-checkpoint), with Rekor's timestamp line."""
-
-    origin: str
-    size: int
-    root: Hash
-    timestamp_ns: int
-
-    def text(self) -> str:
-        root = base64.b64encode(self.root).decode()
-        return f"{self.origin}\n{self.size}\n{root}\nTimestamp: {self.timestamp_ns}\n"
-
-    @classmethod
-    def parse(cls, text: str) -> CheckpointText:
-        """Read a checkpoint's text (already opened with its key): ValueError if malformed."""
-        lines = text.split("\n")
-        if len(lines) < 4 or lines[-1] != "":
-            raise ValueError("a checkpoint has an origin, a size and a root hash, one per line")
-        origin, size, root = lines[0], lines[1], lines[2]
-        if not size.isdigit() or (size != "0" and size.startswith("0")):
-            raise ValueError(f"the checkpoint's size is not a number: {size!r}")
-        digest = base64.b64decode(root, validate=True)
-        if len(digest) != 32:
-            raise ValueError("the checkpoint's root hash is not 32 bytes")
-        timestamp = 0
-        for line in lines[3:-1]:
-            if line.startswith("Timestamp: ") and line[11:].isdigit():
-                timestamp = int(line[11:])
-        return cls(origin, int(size), digest, timestamp)
-
-    @property
-    def time(self) -> datetime.datetime:
-        return datetime.datetime.fromtimestamp(self.timestamp_ns / 1e9, tz=datetime.UTC)
-
-
 def _write_checkpoint(size: int, root: Hash) -> Checkpoint:
     now = timezone.now()
     body = CheckpointText(log_key.origin(), size, root, int(now.timestamp() * 1_000_000) * 1000)
@@ -248,6 +212,11 @@ def _write_checkpoint(size: int, root: Hash) -> Checkpoint:
 
 def latest_checkpoint() -> Checkpoint | None:
     return Checkpoint.objects.order_by("-size").first()
+
+
+def checkpoint_at(size: int) -> Checkpoint | None:
+    """The checkpoint signed when the log held ``size`` entries, if one was."""
+    return Checkpoint.objects.filter(size=size).first()
 
 
 # --- sealing ------------------------------------------------------------------------------------

@@ -21,9 +21,9 @@ from core import log_key
 from core.signed_note import NoteError, Verifier, open_note
 
 from . import entries, merkle
+from .checkpoints import CheckpointText
 from .log import (
     Appender,
-    CheckpointText,
     LogError,
     after,
     consistency_proof,
