@@ -8,6 +8,7 @@ worker process still delivers background work. ``DATABASE_URL`` and
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from celery.schedules import crontab
@@ -280,7 +281,8 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # --- Editorial policy settings -------------------------------------------------
-VETTED = {
+# Any: a mix of numbers, flags and text, each read where it is used.
+VETTED: dict[str, Any] = {
     # Flesch-Kincaid grade above which a patient section draws a warning on submit.
     "PATIENT_READING_GRADE_TARGET": float(os.environ.get("PATIENT_READING_GRADE_TARGET", "8")),
     "DEFAULT_REVIEW_INTERVAL_MONTHS": int(os.environ.get("DEFAULT_REVIEW_INTERVAL_MONTHS", "12")),
