@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 import core.audit_actions as audit_actions
 from articles.models import Article, ArticleVersion
@@ -22,8 +23,8 @@ from reviews.models import ReviewAssignment
 from . import links
 from .kinds import Kind
 from .models import Notification
-from .outbox import Message, notify
-from .recipients import managing_editors_for, previous_round_reviewers, reviewers_of_version
+from .notify import Message, notify
+from .recipients import managing_editors, managing_editors_for, previous_round_reviewers, reviewers_of_version
 
 
 @dataclass(frozen=True)
@@ -535,6 +536,38 @@ def _comment_answered(event: AuditEvent) -> list[Notice]:
                 _article_payload(article, event),
             ),
         )
+    ]
+
+
+# --- webhooks ---------------------------------------------------------------------
+
+
+@handles(audit_actions.WEBHOOK_DISABLED)
+def _webhook_disabled(event: AuditEvent) -> list[Notice]:
+    """An endpoint failing for a day was disabled (``webhooks.endpoints.disable_failing``).
+
+    Everything is read from the event (the endpoint is its target; its URL, client and failure
+    streak are in the payload), so that webhooks and notifications never import each other.
+    """
+    endpoint_id = event.target_id
+    url = event.payload.get("url", "")
+    client = get_user_model().objects.filter(pk=event.payload.get("client_id")).first()
+    client_name = client.get_username() if client is not None else "a deleted client"
+    since = parse_datetime(event.payload.get("failing_since") or "")
+    failing = f" since {since:%d %b %Y, %H:%M} UTC" if since is not None else ""
+    message = Message(
+        Kind.WEBHOOK_DISABLED,
+        f"Webhook endpoint disabled: {url}",
+        f"The webhook endpoint {url} of {client_name} failed every attempt{failing} and was disabled. "
+        "Events for it are no longer sent. Enable it again (admin or API) once the receiver works, "
+        "then re-send what it missed.",
+        links.webhook_endpoint_url(endpoint_id),
+        {"endpoint_id": int(endpoint_id), "url": url},
+    )
+    streak = since.isoformat() if since is not None else f"event-{event.pk}"
+    return [
+        Notice(person, message, dedupe_key=f"webhook-disabled:{endpoint_id}:{streak}:{person.pk}")
+        for person in managing_editors()
     ]
 
 

@@ -33,7 +33,7 @@ from reviews.models import AssignmentStatus, ReviewAssignment
 from . import links
 from .kinds import Kind
 from .models import Notification, Phase, ReminderRule, RuleRecipient
-from .outbox import Message, notify
+from .notify import Message, notify
 from .recipients import managing_editors_for
 
 # An assignment's article must still be in review for its reminders to make sense.
