@@ -8,10 +8,13 @@ person who acted is never told about their own action.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import datetime
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -29,7 +32,7 @@ from .recipients import managing_editors, managing_editors_for, previous_round_r
 
 @dataclass(frozen=True)
 class Notice:
-    recipient: object
+    recipient: User | None  # None: nobody to tell (the person the event names is not found)
     message: Message
     dedupe_key: str | None = None
 
@@ -64,17 +67,17 @@ def on_audit_event(event: AuditEvent) -> None:
         )
 
 
-def when(moment) -> str:
+def when(moment: datetime.datetime | None) -> str:
     return timezone.localtime(moment).strftime("%d %b %Y, %H:%M %Z") if moment else "no date set"
 
 
-def _version(article: Article, number) -> ArticleVersion | None:
+def _version(article: Article, number: int | None) -> ArticleVersion | None:
     if number is None:
         return None
     return ArticleVersion.objects.filter(article=article, number=number).first()
 
 
-def _article_payload(article: Article, event: AuditEvent) -> dict:
+def _article_payload(article: Article, event: AuditEvent) -> dict[str, Any]:
     return {"article": article.slug, "version": event.payload.get("version"), "action": event.action}
 
 
@@ -119,11 +122,11 @@ def _submitted(event: AuditEvent) -> list[Notice]:
     return notices
 
 
-def resubmitted_key(article: Article, version, user) -> str:
+def resubmitted_key(article: Article, version: int, user: User) -> str:
     return f"resubmitted:{article.pk}:v{version}:{user.pk}"
 
 
-def _changes_requested_key(article: Article, version, user) -> str:
+def _changes_requested_key(article: Article, version: int, user: User) -> str:
     # A reviewer's "request changes" may arrive both as their review and as the
     # article's transition: the editor is told once per version.
     return f"changes-requested:{article.pk}:v{version}:{user.pk}"
@@ -245,7 +248,7 @@ def _rereview_flagged(event: AuditEvent) -> list[Notice]:
 # --- assignments and reviews -------------------------------------------------------
 
 
-def _assignment(event: AuditEvent):
+def _assignment(event: AuditEvent) -> ReviewAssignment | None:
     pk = event.payload.get("assignment_id") or (
         event.target_id if event.target_type == "reviewassignment" else None
     )
@@ -260,7 +263,7 @@ def _assignment(event: AuditEvent):
     )
 
 
-def _assignment_payload(assignment, event: AuditEvent) -> dict:
+def _assignment_payload(assignment: ReviewAssignment, event: AuditEvent) -> dict[str, Any]:
     return {
         "article": assignment.article.slug,
         "version": assignment.version.number,
@@ -274,7 +277,7 @@ def _assignment_notice(
     recipient_of: str,
     kind: str,
     title: str,
-    body: Callable,
+    body: Callable[[ReviewAssignment, AuditEvent], str],
     only_if: Callable[[AuditEvent], bool] | None = None,
 ) -> Handler:
     """A handler telling one party of the assignment (``reviewer`` or ``assigned_by``)."""
@@ -571,8 +574,8 @@ def _webhook_disabled(event: AuditEvent) -> list[Notice]:
     ]
 
 
-def _unique(users) -> list:
-    seen: dict[int, object] = {}
+def _unique(users: Iterable[User | None]) -> list[User]:
+    seen: dict[int, User] = {}
     for user in users:
         if user is not None:
             seen.setdefault(user.pk, user)

@@ -22,8 +22,8 @@ import datetime
 import functools
 import logging
 from collections.abc import Iterable
-from typing import Protocol
 
+from celery import Task
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
@@ -37,10 +37,8 @@ log = logging.getLogger(__name__)
 Status = DeliveryStatus
 
 
-class DeliveryTask(Protocol):
-    """The Celery task that delivers one row (``outbox.tasks.deliver``)."""
-
-    def apply_async(self, args: tuple[int], countdown: float | None = None) -> object: ...
+# The Celery task that delivers one row (``outbox.tasks.deliver``): takes its id, says what happened.
+type DeliveryTask = Task[[int], str]
 
 
 # The task is set by OutboxConfig.ready(): it wraps this module's deliver(), so this module
@@ -67,7 +65,7 @@ def enqueue_after_commit(delivery_ids: Iterable[int]) -> None:
         transaction.on_commit(functools.partial(enqueue, ids), robust=True)
 
 
-def enqueue(delivery_ids: Iterable[int], countdown: float | None = None) -> int:
+def enqueue(delivery_ids: Iterable[int], countdown: float = 0) -> int:
     """Hand the rows to the broker; returns how many were queued.
 
     The broker being down is not an error for the caller: the rows stay
