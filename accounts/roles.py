@@ -51,6 +51,9 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
         # Re-review flags: reading them, and resolving one by hand (admin).
         "reviews.view_rereviewflag",
         "reviews.change_rereviewflag",
+        # The outbox (email and webhook rows): reading it, and retrying failed rows (admin).
+        "outbox.view_delivery",
+        "outbox.change_delivery",
         # The public site: new editions of the editorial policy.
         "site_content.view_editorialpolicy",
         "site_content.add_editorialpolicy",

@@ -14,19 +14,21 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from rest_framework import status
 
 from articles.drafting import create_article
 from audit.chain import RequestInfo
+from core.actor import Person
 from core.errors import DomainError
 from reviews.workflow import Action, perform
 
 from .errors import ApiError, error_body, flatten_errors
-from .models import IdempotencyRecord
+from .models import IDEMPOTENCY_KEY_LENGTH, IdempotencyRecord
 from .serializers import BatchItemSerializer
 
-MAX_KEY_LENGTH = IdempotencyRecord._meta.get_field("key").max_length
+MAX_KEY_LENGTH = IDEMPOTENCY_KEY_LENGTH
 
 
 def fingerprint(body: Any) -> str:
@@ -46,8 +48,12 @@ def check_key(key: str) -> str:
 
 
 def once(
-    user, key: str | None, endpoint: str, body: Any, run: Callable[[], tuple[int, dict]]
-) -> tuple[int, dict, bool]:
+    user: User,
+    key: str | None,
+    endpoint: str,
+    body: Any,
+    run: Callable[[], tuple[int, dict[str, Any]]],
+) -> tuple[int, dict[str, Any], bool]:
     """``run()`` in one transaction, or the stored answer to the same key: (status, data, replayed)."""
     digest = fingerprint(body)
     with transaction.atomic():
@@ -76,13 +82,13 @@ def once(
         return status_code, data, False
 
 
-def intake(user, drafts: list[Any], request_info: RequestInfo) -> tuple[int, dict]:
+def intake(user: Person, drafts: list[Any], request_info: RequestInfo) -> tuple[int, dict[str, Any]]:
     results = [_intake_one(user, index, raw, request_info) for index, raw in enumerate(drafts)]
     created = sum(1 for r in results if r["ok"])
     return status.HTTP_200_OK, {"created": created, "failed": len(results) - created, "results": results}
 
 
-def _intake_one(user, index: int, raw: Any, request_info: RequestInfo) -> dict[str, Any]:
+def _intake_one(user: Person, index: int, raw: Any, request_info: RequestInfo) -> dict[str, Any]:
     serializer = BatchItemSerializer(data=raw)
     if not serializer.is_valid():
         fields = flatten_errors(serializer.errors)

@@ -103,6 +103,10 @@ class ApiToken(models.Model):
         return bool(updated)
 
 
+# How long an Idempotency-Key may be (api.batch.check_key says so to the client).
+IDEMPOTENCY_KEY_LENGTH = 200
+
+
 class IdempotencyRecord(models.Model):
     """The answer given to a request sent with an ``Idempotency-Key``, replayed on a retry.
 
@@ -112,7 +116,7 @@ class IdempotencyRecord(models.Model):
     """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    key = models.CharField(max_length=200)
+    key = models.CharField(max_length=IDEMPOTENCY_KEY_LENGTH)
     endpoint = models.CharField(max_length=100)
     fingerprint = models.CharField(max_length=64)
     status_code = models.PositiveSmallIntegerField()

@@ -9,14 +9,28 @@ the domain functions refuse it with ``NotPermitted``.
 
 from __future__ import annotations
 
+from django.contrib.auth.models import User
 from django.http import Http404
+from rest_framework.exceptions import NotAuthenticated
 from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
+from rest_framework.views import APIView
 
 from articles.access import visible_articles
 from articles.models import Article
+from core.actor import Person, signed_in
 
 
-def article_or_404(user, slug: str, *, for_update: bool = False) -> Article:
+def signed_in_user(request: Request) -> User:
+    """The account behind a request to a view that requires one (IsAuthenticated, every view but
+    the public ones): what a foreign key to a person takes. A 401 otherwise, as that check gives."""
+    user = signed_in(request.user)
+    if user is None:
+        raise NotAuthenticated()
+    return user
+
+
+def article_or_404(user: Person, slug: str, *, for_update: bool = False) -> Article:
     queryset = visible_articles(user)
     if for_update:
         queryset = queryset.select_for_update(of=("self",))
@@ -29,5 +43,5 @@ def article_or_404(user, slug: str, *, for_update: bool = False) -> Article:
 class CanViewAudit(BasePermission):
     message = "Only managing editors see the audit trail."
 
-    def has_permission(self, request, view) -> bool:
+    def has_permission(self, request: Request, view: APIView) -> bool:
         return bool(request.user and request.user.has_perm("audit.view_auditevent"))

@@ -28,7 +28,7 @@ from articles.models import (
     Specialty,
 )
 from core.datetimes import StorableDateTimeSerializerField
-from notifications.models import DeliveryStatus
+from outbox.models import DeliveryStatus
 from reviews.models import AssignmentStatus, ConflictCategory, Decision
 from webhooks.models import Endpoint, EventKind
 

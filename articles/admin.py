@@ -10,16 +10,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
+from django.contrib.admin.options import Action as AdminAction
 from django.contrib.admin.options import ActionLocation
 from django.contrib.admin.utils import construct_change_message
 from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet
-from django.http import HttpRequest
+from django.db.models import ForeignKey, Q, QuerySet
+from django.forms import ModelChoiceField
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
@@ -34,6 +37,10 @@ from .drafting import DraftContent, ReferenceInput, SectionInput, refuse_stale, 
 from .models import Article, ArticleVersion, Reference, Section, Specialty
 from .review_policy import add_specialty, update_article_settings, update_specialty
 
+if TYPE_CHECKING:
+    # The shape of ``get_fieldsets``' answer, which only django-stubs names.
+    from django.contrib.admin.options import _FieldsetSpec
+
 BOTH_LOCATIONS = [ActionLocation.CHANGE_LIST, ActionLocation.CHANGE_FORM]
 AUDIT_TRAIL_SHOWN = 50  # on the article page; the audit log holds the rest
 
@@ -47,17 +54,19 @@ class SpecialtyAdmin(DomainErrorsAsMessages, OneObjectFetchesLazily, SelectedRow
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(self, request: HttpRequest, obj: Specialty | None = None) -> list[str]:
         # The slug identifies the specialty in URLs and API filters: fixed once created.
         return ["slug"] if obj is not None else []
 
-    def get_prepopulated_fields(self, request, obj=None):
+    def get_prepopulated_fields(
+        self, request: HttpRequest, obj: Specialty | None = None
+    ) -> dict[str, Sequence[str]]:
         return self.prepopulated_fields if obj is None else {}
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Specialty | None = None) -> bool:
         return False  # articles and board members point at it
 
-    def save_model(self, request, obj, form, change):
+    def save_model(self, request: HttpRequest, obj: Specialty, form: Any, change: Any) -> None:
         info = RequestInfo.from_request(request)
         if change:
             update_specialty(obj.pk, form_changes(form), by=request.user, request_info=info)
@@ -86,7 +95,11 @@ def _action_name(transition: Transition) -> str:
     return "open_working_draft" if transition.action == Action.REVISE else f"workflow_{transition.action}"
 
 
-def _transition_action(transition: Transition):
+# An admin action as Django calls it: on the admin, for the request, over the selected rows.
+type ArticleAction = Callable[[ArticleAdmin, HttpRequest, QuerySet[Article]], None]
+
+
+def _transition_action(transition: Transition) -> ArticleAction:
     def run(modeladmin: ArticleAdmin, request: HttpRequest, queryset: QuerySet[Article]) -> None:
         modeladmin.run_transition(request, queryset, transition.action)
 
@@ -140,10 +153,10 @@ class ArticleAdmin(DomainErrorsAsMessages, OneObjectFetchesLazily, SelectedRowsC
         "audit_trail",
     ]
 
-    def get_fieldsets(self, request, obj=None):
-        trail = ["audit_trail"]
+    def get_fieldsets(self, request: HttpRequest, obj: Article | None = None) -> _FieldsetSpec:
+        trail: tuple[str, ...] = ("audit_trail",)
         if request.user.has_perm("audit.view_auditevent"):
-            trail.append("audit_log_link")
+            trail += ("audit_log_link",)
         return [
             (None, {"fields": ["title", "slug", "state", "specialty", "owner"]}),
             (
@@ -164,26 +177,28 @@ class ArticleAdmin(DomainErrorsAsMessages, OneObjectFetchesLazily, SelectedRowsC
             ("Record", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
         ]
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(self, request: HttpRequest, obj: Article | None = None) -> list[str]:
         fields = list(self.readonly_fields)
         if request.user.has_perm("audit.view_auditevent"):
             fields.append("audit_log_link")
         return fields
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Article]:
         # Another editor's article is "not there", as on the desk and in the API; what the change
         # page reads too (readonly fields, links, the object's name) comes in the one query.
         return visible_articles(request.user, super().get_queryset(request)).select_related(
             "specialty", "owner", "published_version"
         )
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # articles start in the editor (articles.drafting.create_article), with a first draft
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Article | None = None) -> bool:
         return False  # archived, never deleted; unsubmitted drafts are discarded through the workflow
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+    def formfield_for_foreignkey(
+        self, db_field: ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> ModelChoiceField[Any] | None:
         if db_field.name == "owner":
             kwargs["queryset"] = (
                 get_user_model()
@@ -196,7 +211,7 @@ class ArticleAdmin(DomainErrorsAsMessages, OneObjectFetchesLazily, SelectedRowsC
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    def save_model(self, request, obj, form, change):
+    def save_model(self, request: HttpRequest, obj: Article, form: Any, change: Any) -> None:
         # Articles are never added here (has_add_permission), only their settings changed.
         update_article_settings(
             obj.pk, form_changes(form), by=request.user, request_info=RequestInfo.from_request(request)
@@ -204,7 +219,9 @@ class ArticleAdmin(DomainErrorsAsMessages, OneObjectFetchesLazily, SelectedRowsC
 
     # --- workflow actions -----------------------------------------------------
 
-    def get_actions(self, request: HttpRequest, action_location=ActionLocation.CHANGE_LIST):
+    def get_actions(
+        self, request: HttpRequest, action_location: ActionLocation = ActionLocation.CHANGE_LIST
+    ) -> dict[str, AdminAction | None]:
         actions = super().get_actions(request, action_location=action_location)
         article = getattr(request, "_article_on_page", None)
         if action_location != ActionLocation.CHANGE_FORM or article is None or request.method != "GET":
@@ -213,10 +230,18 @@ class ArticleAdmin(DomainErrorsAsMessages, OneObjectFetchesLazily, SelectedRowsC
         offered = {_action_name(t) for t in offered_actions(article, request.user)}
         return {name: action for name, action in actions.items() if name in offered}
 
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
         if object_id is not None and request.method == "GET":
             # The action menu of the article page offers what this person can do to it now.
-            request._article_on_page = self.get_object(request, object_id)
+            # attr-defined: HttpRequest declares no such attribute; this request carries the page's
+            # article to get_actions, which Django calls with the request alone.
+            request._article_on_page = self.get_object(request, object_id)  # type: ignore[attr-defined]
         return super().changeform_view(request, object_id, form_url, extra_context)
 
     def run_transition(self, request: HttpRequest, queryset: QuerySet[Article], action: str) -> None:
@@ -229,7 +254,13 @@ class ArticleAdmin(DomainErrorsAsMessages, OneObjectFetchesLazily, SelectedRowsC
         label = "Opened a working draft" if action == Action.REVISE else TRANSITIONS[action].label
         self.run_for_each(request, queryset, step, label)
 
-    def run_for_each(self, request: HttpRequest, queryset, step, label: str) -> None:
+    def run_for_each(
+        self,
+        request: HttpRequest,
+        queryset: QuerySet[Article],
+        step: Callable[[Article], None],
+        label: str,
+    ) -> None:
         """Run ``step`` on each article on its own; report refusals one by one, successes together."""
         done = []
         for article in queryset.order_by("pk"):
@@ -246,13 +277,15 @@ class ArticleAdmin(DomainErrorsAsMessages, OneObjectFetchesLazily, SelectedRowsC
 
     @admin.display(description="published version", ordering="published_version__number")
     def published_version_number(self, obj: Article) -> str:
-        return f"v{obj.published_version.number}" if obj.published_version_id else "-"
+        # Joined by the list's query (list_select_related): no query per row.
+        version = obj.published_version
+        return f"v{version.number}" if version is not None else "-"
 
     @admin.display(description="published version")
     def published_version_link(self, obj: Article) -> str:
-        if not obj.published_version_id:
-            return "Not published"
         version = obj.published_version
+        if version is None:
+            return "Not published"
         url = reverse("admin:articles_articleversion_change", args=[version.pk])
         published = f"{version.published_at:%Y-%m-%d}" if version.published_at else "-"
         return format_html('<a href="{}">Version {}</a>, published {}', url, version.number, published)
@@ -308,7 +341,7 @@ class ArticleAdmin(DomainErrorsAsMessages, OneObjectFetchesLazily, SelectedRowsC
         return format_html('<a href="{}">All events of this article in the audit log</a>', url)
 
 
-def _payload_summary(payload: dict) -> str:
+def _payload_summary(payload: dict[str, Any]) -> str:
     shown = {k: v for k, v in payload.items() if k not in ("content_hash",)}
     return ", ".join(f"{k}: {v}" for k, v in shown.items())[:300]
 
@@ -336,7 +369,7 @@ class WorkingDraftForm(forms.ModelForm):
         model = ArticleVersion
         fields = ["title", "summary", "change_summary", "is_correction", "correction_notice"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if "expected_revision" in self.fields and self.instance.pk is not None:
             self.fields["expected_revision"].initial = self.instance.revision
@@ -349,13 +382,13 @@ def _draft_editable(request: HttpRequest, version: ArticleVersion | None) -> boo
 class VersionPartInline(admin.TabularInline):
     extra = 0
 
-    def has_add_permission(self, request, obj=None):
+    def has_add_permission(self, request: HttpRequest, obj: ArticleVersion | None = None) -> bool:
         return super().has_add_permission(request, obj) and _draft_editable(request, obj)
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: ArticleVersion | None = None) -> bool:
         return super().has_change_permission(request, obj) and _draft_editable(request, obj)
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: ArticleVersion | None = None) -> bool:
         return super().has_delete_permission(request, obj) and _draft_editable(request, obj)
 
 
@@ -365,21 +398,25 @@ class SectionInline(VersionPartInline):
     readonly_fields = ["reading_grade"]
 
 
+# What the admin shows and edits of a reference, and what it hands drafting (_reference_input).
+REFERENCE_FIELDS = (
+    "number",
+    "kind",
+    "authors",
+    "title",
+    "source",
+    "year",
+    "doi",
+    "pmid",
+    "url",
+    "accessed_on",
+    "evidence_level",
+)
+
+
 class ReferenceInline(VersionPartInline):
     model = Reference
-    fields = [
-        "number",
-        "kind",
-        "authors",
-        "title",
-        "source",
-        "year",
-        "doi",
-        "pmid",
-        "url",
-        "accessed_on",
-        "evidence_level",
-    ]
+    fields = REFERENCE_FIELDS
 
 
 @admin.register(ArticleVersion)
@@ -411,10 +448,10 @@ class ArticleVersionAdmin(
         "superseded_at",
     ]
 
-    def get_fieldsets(self, request, obj=None):
-        main = ["article", "number", "status", *self.CONTENT_FORM_FIELDS]
+    def get_fieldsets(self, request: HttpRequest, obj: ArticleVersion | None = None) -> _FieldsetSpec:
+        main: tuple[str, ...] = ("article", "number", "status", *self.CONTENT_FORM_FIELDS)
         if _draft_editable(request, obj):
-            main.append("expected_revision")
+            main += ("expected_revision",)
         return [
             (None, {"fields": main}),
             ("Provenance", {"fields": ["origin", "generator", "author", "last_edited_by"]}),
@@ -434,12 +471,12 @@ class ArticleVersionAdmin(
             ),
         ]
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(self, request: HttpRequest, obj: ArticleVersion | None = None) -> list[str]:
         if _draft_editable(request, obj):
             return self.ALWAYS_READ_ONLY
         return [*self.ALWAYS_READ_ONLY, *self.CONTENT_FORM_FIELDS]
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ArticleVersion]:
         # Only the versions of articles this user may see; the change page's reads in the one query.
         return (
             super()
@@ -448,16 +485,16 @@ class ArticleVersionAdmin(
             .select_related("article", "author", "last_edited_by")
         )
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # versions are opened from the article (drafting and the workflow)
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: ArticleVersion | None = None) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: ArticleVersion | None = None) -> bool:
         return super().has_change_permission(request, obj) and (obj is None or _draft_editable(request, obj))
 
-    def refuse_post(self, request, obj):
+    def refuse_post(self, request: HttpRequest, obj: ArticleVersion | None) -> None:
         if obj is None:
             return
         if obj.is_frozen:
@@ -482,16 +519,18 @@ class ArticleVersionAdmin(
     def status(self, obj: ArticleVersion) -> str:
         return version_status(obj, obj.article)
 
-    def save_model(self, request, obj, form, change):
+    def save_model(self, request: HttpRequest, obj: ArticleVersion, form: Any, change: Any) -> None:
         # Nothing is saved here: save_related hands the whole draft to save_draft at once.
         pass
 
-    def construct_change_message(self, request, form, formsets, add=False):
+    def construct_change_message(
+        self, request: HttpRequest, form: Any, formsets: Any, add: bool = False
+    ) -> list[dict[str, Any]]:
         # The inline formsets were never saved themselves (save_draft rewrote the parts),
         # so the admin's history entry names the version fields only; the audit event has the rest.
         return construct_change_message(form, [], add)
 
-    def save_related(self, request, form, formsets, change):
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: Any) -> None:
         content = DraftContent(
             title=form.cleaned_data["title"],
             summary=form.cleaned_data["summary"],
@@ -520,7 +559,7 @@ class ArticleVersionAdmin(
 
 
 def _reference_input(row: dict[str, Any]) -> ReferenceInput:
-    values = {name: row.get(name) for name in ReferenceInline.fields}
+    values: dict[str, Any] = {name: row.get(name) for name in REFERENCE_FIELDS}
     # Optional text fields may arrive as None; drafting wants "" for "not given".
     for name in ("authors", "doi", "pmid", "url", "evidence_level"):
         values[name] = values[name] or ""

@@ -1,7 +1,7 @@
 """Bench (not a test): how fast one Celery worker drains the notification outbox.
 
 Queues N notifications, each in its own transaction through the real path
-(``notifications.outbox.notify``: inbox row + outbox row, task queued after
+(``notifications.notify.notify``: inbox row + outbox row, task queued after
 commit), then starts one worker (``--pool=solo``, a single process) and times
 how long it takes to deliver them all to the file email backend. The commit ->
 sent latency of that backlog mostly measures the queue; the latency that
@@ -59,8 +59,9 @@ def main() -> int:
 
     from config.celery import app
     from notifications.kinds import Kind
-    from notifications.models import Delivery, DeliveryStatus, Notification
-    from notifications.outbox import Message, notify
+    from notifications.models import Notification
+    from notifications.notify import Message, notify
+    from outbox.models import Delivery, DeliveryStatus
 
     print(f"database {connection.settings_dict['NAME']}, broker {app.conf.broker_url}")
     call_command("migrate", verbosity=0)
@@ -84,12 +85,14 @@ def main() -> int:
                 note = notify(
                     recipient, Message(Kind.ARTICLE_SUBMITTED, f"Bench {i}", "Bench body.", "/desk/x/")
                 )
-            ids.append(note.deliveries.get().pk)
+            ids.append(note.emails.get().pk)  # an email message's key is its outbox row's
         return ids, committed, time.monotonic() - started
 
     def wait_sent(ids: list[int]) -> dict[int, object]:
         # A range, not a 10,000-item IN list: the poll must not compete with the worker.
-        rows = Delivery.objects.filter(pk__gte=min(ids), pk__lte=max(ids), notification__recipient=recipient)
+        rows = Delivery.objects.filter(
+            pk__gte=min(ids), pk__lte=max(ids), email__notification__recipient=recipient
+        )
         while rows.exclude(status=DeliveryStatus.SENT).exists():
             if worker is not None and worker.poll() is not None:
                 raise RuntimeError("the worker died")

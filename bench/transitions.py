@@ -444,7 +444,8 @@ def run_once(
     from django.db import connection
 
     from audit.models import AuditEvent
-    from notifications.models import Delivery, Notification
+    from notifications.models import Notification
+    from outbox.models import Delivery
 
     plan = _prepare(workers, seconds, warmup, hasher, shared, spread, per_worker)
     connection.close()  # nothing shared with the workers

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django_filters",
     "accounts",
     "audit",
+    "outbox",  # the outbox that email and webhooks send through
     "articles",
     "reviews",
     "notifications",

@@ -1,77 +1,8 @@
-from django.contrib import admin, messages
-from django.core.exceptions import ObjectDoesNotExist
+from django.contrib import admin
 
 from core.admin import OneObjectFetchesLazily, SelectedRowsChecked
 
-from . import outbox
-from .models import (
-    Delivery,
-    DeliveryStatus,
-    Notification,
-    NotificationPreference,
-    ReminderRule,
-    StaffProfile,
-)
-
-
-@admin.register(Delivery)
-class DeliveryAdmin(OneObjectFetchesLazily, SelectedRowsChecked, admin.ModelAdmin):
-    list_display = [
-        "pk",
-        "channel",
-        "status",
-        "recipient",
-        "kind",
-        "attempts",
-        "created_at",
-        "sent_at",
-        "short_error",
-    ]
-    list_filter = ["status", "channel"]
-    search_fields = ["notification__recipient__username", "notification__title", "last_error", "dedupe_key"]
-    date_hierarchy = "created_at"
-    list_select_related = ["notification__recipient", "webhook__endpoint"]
-    actions = ["retry_now"]
-    readonly_fields = [f.name for f in Delivery._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    @admin.display(description="recipient")
-    def recipient(self, obj):
-        if obj.notification_id:
-            return obj.notification.recipient
-        webhook = _webhook_of(obj)
-        return webhook.endpoint.url if webhook else "-"
-
-    @admin.display(description="kind")
-    def kind(self, obj):
-        if obj.notification_id:
-            return obj.notification.kind
-        webhook = _webhook_of(obj)
-        return webhook.kind if webhook else "-"
-
-    @admin.display(description="last error")
-    def short_error(self, obj):
-        return obj.last_error[:80]
-
-    @admin.action(description="Retry now (failed or waiting rows)", permissions=["change"])
-    def retry_now(self, request, queryset):
-        count = outbox.retry(queryset)
-        skipped = queryset.exclude(status__in=[DeliveryStatus.FAILED, DeliveryStatus.PENDING]).count()
-        self.message_user(request, f"{count} row(s) queued again.", messages.SUCCESS)
-        if skipped:
-            self.message_user(
-                request, f"{skipped} row(s) were not failed or waiting and were left alone.", messages.WARNING
-            )
-
-
-def _webhook_of(delivery: Delivery):
-    """The webhook side of a ``webhook`` row (webhooks.WebhookMessage), or None."""
-    try:
-        return delivery.webhook
-    except ObjectDoesNotExist:
-        return None
+from .models import Notification, NotificationPreference, ReminderRule, StaffProfile
 
 
 @admin.register(Notification)

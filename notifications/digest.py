@@ -16,11 +16,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles.models import Article, ArticleState
+from outbox.models import Delivery, DeliveryStatus
 
 from . import links
 from .kinds import Kind
-from .models import Channel, Delivery, DeliveryStatus, Notification, Phase
-from .outbox import Message, notify
+from .models import EmailMessage, Notification, Phase
+from .notify import Message, notify
 from .recipients import managing_editors, specialties_of
 from .reminders import open_items
 
@@ -72,7 +73,7 @@ def send_daily_digests(now: datetime.datetime | None = None) -> int:
     today = timezone.localdate(now)
     user_ids = sorted(
         set(
-            Delivery.objects.filter(channel=Channel.EMAIL, status=DeliveryStatus.HELD).values_list(
+            EmailMessage.objects.filter(delivery__status=DeliveryStatus.HELD).values_list(
                 "notification__recipient_id", flat=True
             )
         )
@@ -84,12 +85,12 @@ def _digest_for(user_id: int, today: datetime.date) -> bool:
     with transaction.atomic():
         held = list(
             Delivery.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(channel=Channel.EMAIL, status=DeliveryStatus.HELD, notification__recipient_id=user_id)
+            .filter(status=DeliveryStatus.HELD, email__notification__recipient_id=user_id)
             .values_list("pk", flat=True)
         )
         if not held:
             return False
-        notifications = Notification.objects.filter(deliveries__pk__in=held).select_related("article")
+        notifications = Notification.objects.filter(emails__pk__in=held).select_related("article")
         groups = group_for_digest(notifications)
         count = sum(len(g["items"]) for g in groups)
         user = get_user_model().objects.get(pk=user_id)
@@ -107,9 +108,8 @@ def _digest_for(user_id: int, today: datetime.date) -> bool:
         )
         if digest is None:
             return False  # today's digest has gone; these wait for tomorrow's
-        Delivery.objects.filter(pk__in=held).update(
-            status=DeliveryStatus.DIGESTED, digest=digest.deliveries.get()
-        )
+        Delivery.objects.filter(pk__in=held).update(status=DeliveryStatus.DIGESTED)
+        EmailMessage.objects.filter(pk__in=held).update(digest=digest.emails.get())
     return True
 
 

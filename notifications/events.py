@@ -8,11 +8,15 @@ person who acted is never told about their own action.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import datetime
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 import core.audit_actions as audit_actions
 from articles.models import Article, ArticleVersion
@@ -22,13 +26,13 @@ from reviews.models import ReviewAssignment
 from . import links
 from .kinds import Kind
 from .models import Notification
-from .outbox import Message, notify
-from .recipients import managing_editors_for, previous_round_reviewers, reviewers_of_version
+from .notify import Message, notify
+from .recipients import managing_editors, managing_editors_for, previous_round_reviewers, reviewers_of_version
 
 
 @dataclass(frozen=True)
 class Notice:
-    recipient: object
+    recipient: User | None  # None: nobody to tell (the person the event names is not found)
     message: Message
     dedupe_key: str | None = None
 
@@ -63,17 +67,17 @@ def on_audit_event(event: AuditEvent) -> None:
         )
 
 
-def when(moment) -> str:
+def when(moment: datetime.datetime | None) -> str:
     return timezone.localtime(moment).strftime("%d %b %Y, %H:%M %Z") if moment else "no date set"
 
 
-def _version(article: Article, number) -> ArticleVersion | None:
+def _version(article: Article, number: int | None) -> ArticleVersion | None:
     if number is None:
         return None
     return ArticleVersion.objects.filter(article=article, number=number).first()
 
 
-def _article_payload(article: Article, event: AuditEvent) -> dict:
+def _article_payload(article: Article, event: AuditEvent) -> dict[str, Any]:
     return {"article": article.slug, "version": event.payload.get("version"), "action": event.action}
 
 
@@ -118,11 +122,11 @@ def _submitted(event: AuditEvent) -> list[Notice]:
     return notices
 
 
-def resubmitted_key(article: Article, version, user) -> str:
+def resubmitted_key(article: Article, version: int, user: User) -> str:
     return f"resubmitted:{article.pk}:v{version}:{user.pk}"
 
 
-def _changes_requested_key(article: Article, version, user) -> str:
+def _changes_requested_key(article: Article, version: int, user: User) -> str:
     # A reviewer's "request changes" may arrive both as their review and as the
     # article's transition: the editor is told once per version.
     return f"changes-requested:{article.pk}:v{version}:{user.pk}"
@@ -244,7 +248,7 @@ def _rereview_flagged(event: AuditEvent) -> list[Notice]:
 # --- assignments and reviews -------------------------------------------------------
 
 
-def _assignment(event: AuditEvent):
+def _assignment(event: AuditEvent) -> ReviewAssignment | None:
     pk = event.payload.get("assignment_id") or (
         event.target_id if event.target_type == "reviewassignment" else None
     )
@@ -259,7 +263,7 @@ def _assignment(event: AuditEvent):
     )
 
 
-def _assignment_payload(assignment, event: AuditEvent) -> dict:
+def _assignment_payload(assignment: ReviewAssignment, event: AuditEvent) -> dict[str, Any]:
     return {
         "article": assignment.article.slug,
         "version": assignment.version.number,
@@ -273,7 +277,7 @@ def _assignment_notice(
     recipient_of: str,
     kind: str,
     title: str,
-    body: Callable,
+    body: Callable[[ReviewAssignment, AuditEvent], str],
     only_if: Callable[[AuditEvent], bool] | None = None,
 ) -> Handler:
     """A handler telling one party of the assignment (``reviewer`` or ``assigned_by``)."""
@@ -538,8 +542,40 @@ def _comment_answered(event: AuditEvent) -> list[Notice]:
     ]
 
 
-def _unique(users) -> list:
-    seen: dict[int, object] = {}
+# --- webhooks ---------------------------------------------------------------------
+
+
+@handles(audit_actions.WEBHOOK_DISABLED)
+def _webhook_disabled(event: AuditEvent) -> list[Notice]:
+    """An endpoint failing for a day was disabled (``webhooks.endpoints.disable_failing``).
+
+    Everything is read from the event (the endpoint is its target; its URL, client and failure
+    streak are in the payload), so that webhooks and notifications never import each other.
+    """
+    endpoint_id = event.target_id
+    url = event.payload.get("url", "")
+    client = get_user_model().objects.filter(pk=event.payload.get("client_id")).first()
+    client_name = client.get_username() if client is not None else "a deleted client"
+    since = parse_datetime(event.payload.get("failing_since") or "")
+    failing = f" since {since:%d %b %Y, %H:%M} UTC" if since is not None else ""
+    message = Message(
+        Kind.WEBHOOK_DISABLED,
+        f"Webhook endpoint disabled: {url}",
+        f"The webhook endpoint {url} of {client_name} failed every attempt{failing} and was disabled. "
+        "Events for it are no longer sent. Enable it again (admin or API) once the receiver works, "
+        "then re-send what it missed.",
+        links.webhook_endpoint_url(endpoint_id),
+        {"endpoint_id": int(endpoint_id), "url": url},
+    )
+    streak = since.isoformat() if since is not None else f"event-{event.pk}"
+    return [
+        Notice(person, message, dedupe_key=f"webhook-disabled:{endpoint_id}:{streak}:{person.pk}")
+        for person in managing_editors()
+    ]
+
+
+def _unique(users: Iterable[User | None]) -> list[User]:
+    seen: dict[int, User] = {}
     for user in users:
         if user is not None:
             seen.setdefault(user.pk, user)

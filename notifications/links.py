@@ -24,3 +24,8 @@ def decline_url(assignment_id: int) -> str:
 
 def inbox_url() -> str:
     return reverse("inbox:list")
+
+
+def webhook_endpoint_url(endpoint_id: int | str) -> str:
+    """The admin page of a webhook endpoint, where a managing editor enables it again."""
+    return reverse("admin:webhooks_endpoint_change", args=[endpoint_id])

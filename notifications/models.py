@@ -1,10 +1,9 @@
-"""The notification outbox, the in-app inbox, preferences and the reminder ladder.
+"""The in-app inbox, its emails, preferences and the reminder ladder.
 
-A ``Notification`` is what a person sees in their inbox. A ``Delivery`` is one
-outbox row: one attempt-tracked message on one channel (email, or a webhook
-to an integration client: a channel, not a second mechanism, which is why a
-delivery may exist without a notification). Both are written in the transaction of the event that
-causes them; Celery only delivers after commit.
+A ``Notification`` is what a person sees in their inbox. Its email is one
+``outbox.Delivery`` row on the ``email`` channel, tied to it by an
+``EmailMessage``. Both are written in the transaction of the event that causes
+them; Celery only delivers after commit.
 """
 
 from __future__ import annotations
@@ -103,50 +102,21 @@ class Notification(models.Model):
         return settings.SITE_URL.rstrip("/") + self.url
 
 
-class Channel(models.TextChoices):
-    EMAIL = "email", "Email"
-    WEBHOOK = "webhook", "Webhook"  # sent by the webhooks app (webhooks/sending.py)
+# The outbox channel this app sends on (registered by NotificationsConfig.ready()).
+EMAIL_CHANNEL = "email"
 
 
-class DeliveryStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    SENDING = "sending", "Sending"
-    SENT = "sent", "Sent"
-    FAILED = "failed", "Failed (gave up)"
-    SKIPPED = "skipped", "Skipped (muted or no address)"
-    HELD = "held", "Held for the daily digest"
-    DIGESTED = "digested", "Sent in a daily digest"
+class EmailMessage(models.Model):
+    """The email side of an outbox row: the notification it sends, and the digest that carried it.
 
+    Keyed by the row itself, as ``webhooks.WebhookMessage`` is, so the outbox stays generic.
+    """
 
-class Delivery(models.Model):
-    """One message on one channel: the outbox row a Celery task delivers."""
-
-    channel = models.CharField(max_length=16, choices=Channel.choices, default=Channel.EMAIL)
-    notification = models.ForeignKey(
-        Notification, null=True, blank=True, on_delete=models.CASCADE, related_name="deliveries"
+    delivery = models.OneToOneField(
+        "outbox.Delivery", primary_key=True, on_delete=models.CASCADE, related_name="email"
     )
-    event = models.ForeignKey(
-        "audit.AuditEvent",
-        null=True,
-        blank=True,
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        related_name="+",
-    )
-    payload = models.JSONField(default=dict, blank=True, help_text="Channel-specific data.")
-    status = models.CharField(
-        max_length=16, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING, db_index=True
-    )
-    attempts = models.PositiveIntegerField(default=0)
-    last_error = models.TextField(blank=True)
-    address = models.CharField(max_length=500, blank=True, help_text="Where it was last sent.")
-    created_at = models.DateTimeField(default=timezone.now)
-    next_attempt_at = models.DateTimeField(default=timezone.now)
-    # When a task was last handed to the broker (null: it never reached it, the sweeper will).
-    queued_at = models.DateTimeField(null=True, blank=True)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    dedupe_key = models.CharField(max_length=200, null=True, blank=True, unique=True)
+    notification = models.ForeignKey(Notification, on_delete=models.CASCADE, related_name="emails")
+    # Another email message (its key is its outbox row's): the daily digest this one went out in.
     digest = models.ForeignKey(
         "self",
         null=True,
@@ -157,12 +127,10 @@ class Delivery(models.Model):
     )
 
     class Meta:
-        ordering = ["-created_at", "-pk"]
-        verbose_name_plural = "deliveries"
-        indexes = [models.Index(fields=["status", "next_attempt_at"], name="delivery_due")]
+        ordering = ["-delivery"]
 
     def __str__(self) -> str:
-        return f"{self.get_channel_display()} #{self.pk} ({self.get_status_display()})"
+        return f"Email #{self.pk} of {loaded_str(self, 'notification')}"
 
 
 class Phase(models.TextChoices):

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Permission, User
 from django.db.models import Q, QuerySet
 
 from articles.models import Article, ArticleVersion, Specialty
@@ -13,7 +15,7 @@ from reviews.models import AssignmentStatus, ReviewAssignment
 from .models import StaffProfile
 
 
-def managing_editors() -> QuerySet:
+def managing_editors() -> QuerySet[User]:
     """Active users holding the manage permission, through a group or directly.
 
     Superusers are not included just for being superusers: the admin account
@@ -28,7 +30,7 @@ def managing_editors() -> QuerySet:
     return User.objects.filter(is_active=True, pk__in=holders)
 
 
-def managing_editors_for(specialty: Specialty | int) -> QuerySet:
+def managing_editors_for(specialty: Specialty | int) -> QuerySet[User]:
     """Managing editors of a specialty: those who chose it, and those who chose none (all)."""
     specialty_id = specialty.pk if isinstance(specialty, Specialty) else specialty
     limited = StaffProfile.objects.filter(specialties__isnull=False).values("user_id")
@@ -36,14 +38,14 @@ def managing_editors_for(specialty: Specialty | int) -> QuerySet:
     return managing_editors().filter(Q(pk__in=covering) | ~Q(pk__in=limited))
 
 
-def specialties_of(user) -> list[int] | None:
+def specialties_of(user: User) -> list[int] | None:
     """The specialty ids a managing editor looks after, or None for all of them."""
     ids = list(StaffProfile.objects.filter(user=user).values_list("specialties__pk", flat=True))
     ids = [i for i in ids if i is not None]
     return ids or None
 
 
-def reviewers_of_version(version: ArticleVersion | None) -> list:
+def reviewers_of_version(version: ArticleVersion | None) -> list[User]:
     """Board members who took on the review of this version (accepted or done)."""
     if version is None:
         return []
@@ -53,7 +55,7 @@ def reviewers_of_version(version: ArticleVersion | None) -> list:
     return _unique_users(a.reviewer.user for a in rows)
 
 
-def previous_round_reviewers(article: Article, before_version: int) -> list:
+def previous_round_reviewers(article: Article, before_version: int) -> list[User]:
     """Who completed a review of the latest earlier version that was reviewed."""
     done = ReviewAssignment.objects.filter(
         article=article, status=AssignmentStatus.COMPLETED, version__number__lt=before_version
@@ -66,8 +68,8 @@ def previous_round_reviewers(article: Article, before_version: int) -> list:
     )
 
 
-def _unique_users(users) -> list:
-    seen: dict[int, object] = {}
+def _unique_users(users: Iterable[User]) -> list[User]:
+    seen: dict[int, User] = {}
     for user in users:
         seen.setdefault(user.pk, user)
     return list(seen.values())

@@ -21,6 +21,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
@@ -33,7 +34,7 @@ from reviews.models import AssignmentStatus, ReviewAssignment
 from . import links
 from .kinds import Kind
 from .models import Notification, Phase, ReminderRule, RuleRecipient
-from .outbox import Message, notify
+from .notify import Message, notify
 from .recipients import managing_editors_for
 
 # An assignment's article must still be in review for its reminders to make sense.
@@ -67,7 +68,7 @@ class Item:
     pk: int
     article: Article
     deadline: datetime.datetime
-    assignment: object | None = None
+    assignment: ReviewAssignment | None = None
 
 
 def revision_days() -> int:
@@ -105,7 +106,7 @@ def open_items(phase: str, latest_deadline_day: datetime.date) -> list[Item]:
     ]
 
 
-def recipients(rule: ReminderRule, item: Item) -> list:
+def recipients(rule: ReminderRule, item: Item) -> list[User]:
     if rule.recipient == RuleRecipient.EDITOR:
         return [item.article.owner]
     if rule.recipient == RuleRecipient.REVIEWER:
@@ -183,7 +184,7 @@ def _when(moment: datetime.datetime) -> str:
     return timezone.localtime(moment).strftime("%d %b %Y, %H:%M %Z")
 
 
-def dedupe_key(rule: ReminderRule, item: Item, occurrence: int, user) -> str:
+def dedupe_key(rule: ReminderRule, item: Item, occurrence: int, user: User) -> str:
     return f"reminder:{rule.pk}:{item.kind}:{item.pk}:{item.deadline:%Y%m%d%H%M}:{occurrence}:{user.pk}"
 
 

@@ -17,7 +17,7 @@ from reviews.rereview import notice_days
 
 from . import links
 from .kinds import Kind
-from .outbox import Message, notify
+from .notify import Message, notify
 from .recipients import managing_editors_for
 from .reminders import existing_keys
 

@@ -65,11 +65,13 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -77,7 +79,7 @@ from django.utils import timezone
 import core.audit_actions as audit_actions
 from articles.models import Article, ArticleState, ArticleVersion
 from audit.chain import RequestInfo, record
-from core.actor import Actor
+from core.actor import Actor, signed_in
 from core.errors import ContentInvalid, DomainError, NotPermitted
 from core.roles import Role
 
@@ -142,15 +144,21 @@ def is_managing_editor(user: Actor, article: Article) -> bool:
     return Role.MANAGING_EDITOR in roles_for(user, article)
 
 
-def require_managing_editor(user: Actor, article: Article, doing: str) -> None:
-    if user is None or not is_managing_editor(user, article):
+def require_managing_editor(user: Actor, article: Article, doing: str) -> User:
+    """The managing editor's account (what ``assigned_by`` and the like store), or ``NotPermitted``."""
+    account = signed_in(user)
+    if account is None or not is_managing_editor(account, article):
         raise NotPermitted(f"Only a managing editor can {doing}.")
+    return account
 
 
-def require_own(user: Actor, assignment: ReviewAssignment) -> None:
-    """A reviewer never sees or acts on someone else's assignment."""
-    if user is None or not user.is_authenticated or assignment.reviewer.user_id != user.pk:
+def require_own(user: Actor, assignment: ReviewAssignment) -> User:
+    """A reviewer never sees or acts on someone else's assignment: the reviewer's account, or
+    ``NotPermitted``."""
+    account = signed_in(user)
+    if account is None or assignment.reviewer.user_id != account.pk:
         raise NotPermitted("This review assignment is not yours.")
+    return account
 
 
 def assignment_for(user: Actor, pk: int) -> ReviewAssignment:
@@ -245,7 +253,7 @@ def audit(
     )
 
 
-def _require_status(assignment: ReviewAssignment, allowed, doing: str) -> None:
+def _require_status(assignment: ReviewAssignment, allowed: Collection[str], doing: str) -> None:
     if assignment.status not in allowed:
         raise AssignmentRefused(
             f"Cannot {doing}: this assignment is {assignment.get_status_display().lower()}.",
@@ -476,8 +484,8 @@ def _invite(
     member: BoardMember,
     assigned_by: Actor,
     *,
-    respond_by=None,
-    due_at=None,
+    respond_by: datetime.datetime | None = None,
+    due_at: datetime.datetime | None = None,
     replaces: ReviewAssignment | None = None,
     previous: ReviewAssignment | None = None,
     request_info: RequestInfo | None = None,
@@ -487,13 +495,14 @@ def _invite(
         locked = (
             Article.objects.select_for_update(of=("self",)).select_related("specialty").get(pk=article.pk)
         )
-        require_managing_editor(assigned_by, locked, ASSIGNMENT_MOVES[Move.INVITE].doing)
-        if locked.state not in (S.SUBMITTED, S.UNDER_REVIEW):
+        manager = require_managing_editor(assigned_by, locked, ASSIGNMENT_MOVES[Move.INVITE].doing)
+        version = version_under_review(locked)
+        # Submitted or under review, an article has its submitted version; both tests refuse alike.
+        if locked.state not in (S.SUBMITTED, S.UNDER_REVIEW) or version is None:
             raise AssignmentRefused(
                 "Reviewers are assigned to a submitted version; this article is "
                 f"{ArticleState(locked.state).label.lower()}."
             )
-        version = version_under_review(locked)
         # Locking the member serialises assignments to them, so capacity cannot be overrun.
         member = BoardMember.objects.select_for_update(of=("self",)).select_related("user").get(pk=member.pk)
         check_eligible(member, locked)
@@ -517,7 +526,7 @@ def _invite(
             version=version,
             round=_round_for(version),
             reviewer=member,
-            assigned_by=assigned_by,
+            assigned_by=manager,
             replaces=replaces,
             # Created, not moved: the lifecycle's first row (ASSIGNMENT_MOVES[Move.INVITE]).
             status=ASSIGNMENT_MOVES[Move.INVITE].target,
@@ -526,7 +535,8 @@ def _invite(
             due_at=due_at,
         )
         audit(
-            ASSIGNMENT_MOVES[Move.INVITE].audit_action,
+            # ASSIGNMENT_MOVES[Move.INVITE]'s event, named here so that a search finds its emitter.
+            audit_actions.ASSIGNMENT_INVITED,
             assignment,
             assigned_by,
             before="",
@@ -693,7 +703,7 @@ def decide_extension(
 ) -> ReviewAssignment:
     with transaction.atomic():
         article, a = lock_assignment(assignment)
-        require_managing_editor(by, article, "grant or refuse more time for a review")
+        manager = require_managing_editor(by, article, "grant or refuse more time for a review")
         if a.extension_status != ExtensionStatus.REQUESTED:
             raise AssignmentRefused("There is no request for more time waiting on this assignment.")
         _require_status(a, {AssignmentStatus.ACCEPTED}, "change the due date")
@@ -701,7 +711,7 @@ def decide_extension(
         a.extension_status = ExtensionStatus.GRANTED if grant else ExtensionStatus.REFUSED
         if grant:
             a.due_at = a.extension_requested_until
-        a.extension_decided_by = by
+        a.extension_decided_by = manager
         a.extension_decided_at = timezone.now()
         a.save(update_fields=["extension_status", "due_at", "extension_decided_by", "extension_decided_at"])
         audit(
@@ -796,14 +806,14 @@ def override_conflict(
     """A managing editor lets the review go ahead despite the declared conflict, saying why."""
     with transaction.atomic():
         article, a = lock_assignment(assignment)
-        require_managing_editor(by, article, "override a declared conflict of interest")
-        if a.reviewer.user_id == by.pk:
+        manager = require_managing_editor(by, article, "override a declared conflict of interest")
+        if a.reviewer.user_id == manager.pk:
             raise NotPermitted("Nobody overrides their own conflict of interest.")
         if not a.conflict_blocks:
             raise AssignmentRefused("There is no declared conflict blocking this assignment.")
         _require_status(a, OPEN_ASSIGNMENT_STATUSES, "override the conflict")
         reason = _required(reason, "A written reason for the override")
-        a.conflict_override_by = by
+        a.conflict_override_by = manager
         a.conflict_override_reason = reason
         a.conflict_override_at = timezone.now()
         a.save(update_fields=["conflict_override_by", "conflict_override_reason", "conflict_override_at"])
@@ -825,26 +835,28 @@ def after_transition(ctx: workflow.StepContext) -> None:
     """Runs inside every workflow transition (``workflow.AFTER_TRANSITION``, registered by
     ``ReviewsConfig.ready``): a resubmission re-invites the previous round's reviewers, and a
     transition with a closing note (``Transition.closing_note``) closes the assignments still open."""
+    closing_note = ctx.transition.closing_note
     if ctx.result.action == workflow.Action.SUBMIT:
         _reinvite_previous_round(ctx)
-    elif ctx.transition.closing_note is not None:
-        _close_open_assignments(ctx)
+    elif closing_note is not None:
+        _close_open_assignments(ctx, closing_note)
 
 
-def _close_open_assignments(ctx: workflow.StepContext) -> None:
+def _close_open_assignments(ctx: workflow.StepContext, closing_note: str) -> None:
     still_open = ReviewAssignment.objects.filter(
         article=ctx.article, status__in=OPEN_ASSIGNMENT_STATUSES
     ).select_related("reviewer", "version", "article")
-    if ctx.transition.needs_review is not None and ctx.actor:
+    deciding_reviewer = signed_in(ctx.actor)
+    if ctx.transition.needs_review is not None and deciding_reviewer is not None:
         # The deciding reviewer's own assignment is completed by their review.
-        still_open = still_open.exclude(reviewer__user=ctx.actor)
+        still_open = still_open.exclude(reviewer__user=deciding_reviewer)
     for assignment in still_open.select_for_update(of=("self",)):
         move_assignment(
             assignment,
             Move.CLOSE,
             ctx.actor,
             article=ctx.article,
-            reason=ctx.transition.closing_note,
+            reason=closing_note,
             automatic=True,
         )
 

@@ -16,8 +16,10 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -25,7 +27,7 @@ import core.audit_actions as audit_actions
 from articles.content import compute_content_hash
 from articles.models import Article, ArticleState, ArticleVersion
 from audit.chain import RequestInfo, record
-from core.actor import Actor
+from core.actor import Actor, signed_in
 from core.errors import ContentInvalid, DomainError, NotPermitted
 from core.roles import EDITING_ROLES
 
@@ -146,7 +148,13 @@ def _check_comments(decision: str, comments: str, checklist: dict[str, bool], se
         )
 
 
-def _check_signature(user: Actor, assignment: ReviewAssignment, password, session_last_activity, now) -> None:
+def _check_signature(
+    user: User,
+    assignment: ReviewAssignment,
+    password: str | None,
+    session_last_activity: datetime.datetime | None,
+    now: datetime.datetime,
+) -> None:
     """Signing is re-authenticating: a fresh session, the password, current credentials."""
     minutes = settings.VETTED.get("SIGNING_IDLE_MINUTES", 15)
     if session_last_activity is None or now - session_last_activity > datetime.timedelta(minutes=minutes):
@@ -195,7 +203,7 @@ def submit_review(
         # The article row is locked first: concurrent reviews of one article are
         # counted one after the other, so exactly one of them can decide.
         article, a = lock_assignment(assignment)
-        require_own(user, a)
+        reviewer = require_own(user, a)
         if a.status == AssignmentStatus.COMPLETED:
             raise ReviewRefused(
                 f"You already submitted your review of version {a.version.number}; add a note to it instead."
@@ -205,7 +213,8 @@ def submit_review(
                 f"This assignment is {a.get_status_display().lower()}; there is no review to submit."
             )
         version = open_text(user, a)  # conflict declared and not blocking
-        if article.state != S.UNDER_REVIEW or version_under_review(article).pk != version.pk:
+        under_review = version_under_review(article)
+        if article.state != S.UNDER_REVIEW or under_review is None or under_review.pk != version.pk:
             raise ReviewRefused(f"Version {version.number} is no longer under review.")
         if Review.objects.filter(version=version, reviewer_id=a.reviewer_id).exists():
             # Assignment refuses this already; the check here keeps one person one voice whatever
@@ -231,16 +240,16 @@ def submit_review(
         anchored = _section_comments(version, section_comments)
         _check_comments(decision, comments, answers, anchored)
 
-        signature: dict = {}
+        signature: dict[str, Any] = {}
         if decision == Decision.APPROVE:
-            _check_signature(user, a, password, session_last_activity, now)
+            _check_signature(reviewer, a, password, session_last_activity, now)
             content_hash = compute_content_hash(version)
             if content_hash != version.content_hash:
                 raise SignatureMismatch(
                     f"Version {version.number}'s text differs from what was submitted; it cannot be signed."
                 )
             signature = {
-                "signer": user,
+                "signer": reviewer,
                 "signer_name": a.reviewer.display_name,
                 "signer_credentials": a.reviewer.credentials,
                 "signed_at": now,
@@ -295,10 +304,10 @@ def add_review_note(
     text = (text or "").strip()
     with transaction.atomic():
         _article, a = lock_assignment(review.assignment_id)
-        require_own(user, a)
+        reviewer = require_own(user, a)
         if not text:
             raise ContentInvalid("The note is empty.", fields={"text": ["Required."]})
-        note = ReviewNote.objects.create(review_id=review.pk, author=user, text=text)
+        note = ReviewNote.objects.create(review_id=review.pk, author=reviewer, text=text)
         audit(
             audit_actions.REVIEW_NOTE_ADDED,
             a,
@@ -323,7 +332,9 @@ def answer_comment(
     comment = SectionComment.objects.select_related("review__assignment").get(pk=comment.pk)
     with transaction.atomic():
         article, a = lock_assignment(comment.review.assignment_id)
-        if not roles_for(editor, article) & EDITING_ROLES:
+        # The system holds no editing role either: whoever answers is a signed-in person.
+        account = signed_in(editor)
+        if account is None or not roles_for(account, article) & EDITING_ROLES:
             raise NotPermitted("Only the article's editor or a managing editor answers reviewers' comments.")
         if status not in ResponseStatus.values:
             raise ContentInvalid(
@@ -337,7 +348,7 @@ def answer_comment(
         if CommentResponse.objects.filter(comment=comment).exists():
             raise ReviewRefused("This comment has already been answered.")
         response = CommentResponse.objects.create(
-            comment=comment, status=status, reason=reason, responded_by=editor
+            comment=comment, status=status, reason=reason, responded_by=account
         )
         audit(
             audit_actions.COMMENT_ANSWERED,
@@ -397,6 +408,8 @@ def reviewed_by(version: ArticleVersion) -> list[Signature]:
             conflict_declaration=_declaration(r.assignment),
         )
         for r in approvals
+        # Every approval is signed (submit_review); the column is nullable for the other decisions.
+        if r.signed_at is not None
     ]
 
 
@@ -404,7 +417,7 @@ def reviewed_by(version: ArticleVersion) -> list[Signature]:
 
 
 def _schedule_event(
-    action: str, schedule: PublicationSchedule, actor: Actor, article: Article, **extra
+    action: str, schedule: PublicationSchedule, actor: Actor, article: Article, **extra: Any
 ) -> None:
     record(
         action,
@@ -430,9 +443,13 @@ def schedule_publication(
     ``publication.scheduled``; scheduling again moves the time."""
     with transaction.atomic():
         locked = Article.objects.select_for_update(of=("self",)).select_related("owner").get(pk=article.pk)
-        if workflow.Action.PUBLISH not in workflow.allowed_actions(locked, by):
-            if locked.state != S.APPROVED:
-                raise ReviewRefused("Only an approved article can be scheduled for publication.")
+        version = version_under_review(locked)
+        if locked.state != S.APPROVED or version is None:
+            raise ReviewRefused("Only an approved article can be scheduled for publication.")
+        # The system publishes what is due (publish_due) but never schedules: a schedule names the
+        # person who set it (``scheduled_by``).
+        scheduler = signed_in(by)
+        if scheduler is None or workflow.Action.PUBLISH not in workflow.allowed_actions(locked, scheduler):
             raise NotPermitted(
                 "Only the article's editor or a managing editor who may publish can schedule it."
             )
@@ -443,16 +460,16 @@ def schedule_publication(
         schedule, _ = PublicationSchedule.objects.update_or_create(
             article=locked,
             defaults={
-                "version": version_under_review(locked),
+                "version": version,
                 "publish_at": at,
-                "scheduled_by": by,
+                "scheduled_by": scheduler,
                 "scheduled_at": timezone.now(),
                 "status": ScheduleStatus.PENDING,
                 "finished_at": None,
                 "outcome": "",
             },
         )
-        _schedule_event(audit_actions.PUBLICATION_SCHEDULED, schedule, by, locked)
+        _schedule_event(audit_actions.PUBLICATION_SCHEDULED, schedule, scheduler, locked)
     return schedule
 
 

@@ -14,12 +14,13 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 import core.audit_actions as audit_actions
-from articles.models import Article, ArticleState, Reference
+from articles.models import Article, ArticleState, ArticleVersion, Reference
 from audit.chain import RequestInfo, record
+from core.actor import Actor, signed_in
 from core.errors import ContentInvalid, NotPermitted
 from core.roles import MANAGE_ARTICLES
 
@@ -40,7 +41,9 @@ def normalise_title(title: str) -> str:
     return " ".join((title or "").split()).rstrip(".").strip()
 
 
-def citing_articles(*, doi: str = "", pmid: str = "", title: str = "") -> list[tuple[Article, object]]:
+def citing_articles(
+    *, doi: str = "", pmid: str = "", title: str = ""
+) -> list[tuple[Article, ArticleVersion]]:
     """Articles readers can see whose published version cites the reference, with that version.
 
     DOI and PMID match exactly (a DOI case-insensitively, with or without its
@@ -62,7 +65,7 @@ def citing_articles(*, doi: str = "", pmid: str = "", title: str = "") -> list[t
         .exclude(version__article__state=ArticleState.ARCHIVED)
         .select_related("version__article__owner")
     )
-    found: dict[int, tuple[Article, object]] = {}
+    found: dict[int, tuple[Article, ArticleVersion]] = {}
     for ref in refs:
         hit = (
             (doi and normalise_doi(ref.doi) == normalise_doi(doi))
@@ -80,7 +83,7 @@ def flag_rereview_for_reference(
     pmid: str | None = None,
     title: str | None = None,
     reason: str,
-    by,
+    by: Actor,
     request_info: RequestInfo | None = None,
 ) -> list[RereviewFlag]:
     """Flag every published article citing this reference for re-review, and tell its editor.
@@ -94,7 +97,8 @@ def flag_rereview_for_reference(
         (title or "").strip(),
         (reason or "").strip(),
     )
-    if by is None or not by.has_perm(MANAGE_ARTICLES):
+    manager = signed_in(by)
+    if manager is None or not manager.has_perm(MANAGE_ARTICLES):
         raise NotPermitted("Only managing editors can flag articles for re-review.")
     if not (doi or pmid or title):
         raise ContentInvalid(
@@ -127,12 +131,12 @@ def flag_rereview_for_reference(
                 doi=normalise_doi(doi),
                 pmid=pmid,
                 title=title,
-                flagged_by=by,
+                flagged_by=manager,
             )
             # The editor is told by the notification listener, like every other event.
             record(
                 audit_actions.ARTICLE_REREVIEW_FLAGGED,
-                actor=by,
+                actor=manager,
                 target=flag,
                 article=article,
                 state_before=article.state,
@@ -155,14 +159,14 @@ def resolve_flags_on_publish(ctx: StepContext) -> None:
         return
     RereviewFlag.objects.filter(
         article=ctx.article, resolved_at__isnull=True, version__number__lt=ctx.result.version.number
-    ).update(resolved_at=timezone.now(), resolved_by=ctx.actor if ctx.actor is not None else None)
+    ).update(resolved_at=timezone.now(), resolved_by=signed_in(ctx.actor))
 
 
-def open_flags():
+def open_flags() -> QuerySet[RereviewFlag]:
     """Unresolved flags, for the queues."""
     return RereviewFlag.objects.filter(resolved_at__isnull=True).select_related("article", "flagged_by")
 
 
 def notice_days() -> int:
     """How many days before its next review is due an article counts as due for re-review."""
-    return settings.VETTED.get("REREVIEW_NOTICE_DAYS", 30)
+    return int(settings.VETTED.get("REREVIEW_NOTICE_DAYS", 30))

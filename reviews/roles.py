@@ -11,7 +11,7 @@ from django.db.models import OuterRef, Subquery
 
 from articles.access import editing_roles_for
 from articles.models import Article, ArticleVersion
-from core.actor import Actor
+from core.actor import Actor, signed_in
 from core.roles import REVIEW_ARTICLE, Role
 
 from .models import AssignmentStatus, ReviewAssignment
@@ -39,6 +39,11 @@ def has_open_assignment(user: Actor, article: Article) -> bool:
     version's: an assignment from an earlier round, a completed, declined or cancelled one never
     counts.
     """
+    account = signed_in(user)
+    if account is None:
+        # Neither the system nor someone signed out is a reviewer (and neither is a user row
+        # to filter by).
+        return False
     current = (
         ArticleVersion.objects.filter(article=OuterRef("article"), frozen_at__isnull=False)
         .order_by("-number")
@@ -46,7 +51,7 @@ def has_open_assignment(user: Actor, article: Article) -> bool:
     )
     return ReviewAssignment.objects.filter(
         article=article,
-        reviewer__user=user,
+        reviewer__user=account,
         status=AssignmentStatus.ACCEPTED,
         version=Subquery(current),
     ).exists()

@@ -23,7 +23,7 @@ import core.audit_actions as audit_actions
 from articles.content import check_version, compute_content_hash
 from articles.models import Article, ArticleState, ArticleVersion, Reference, Section
 from audit.chain import RequestInfo, record
-from core.actor import Actor
+from core.actor import Actor, signed_in
 from core.errors import ContentInvalid, DomainError, NotPermitted
 from core.roles import EDITING_ROLES, PUBLISH_ARTICLE, Role
 
@@ -274,12 +274,13 @@ def _review_that_comes_with(ctx: StepContext, review: Review | None) -> Review |
     transition = ctx.transition
     if ctx.actor is None:
         return None
+    account = signed_in(ctx.actor)
     version = _version_under_review(ctx.article)
     genuine = None
-    if review is not None and review.pk is not None and version is not None:
+    if review is not None and review.pk is not None and version is not None and account is not None:
         genuine = (
             Review.objects.select_related("assignment")
-            .filter(pk=review.pk, version=version, reviewer__user=ctx.actor, decision=transition.needs_review)
+            .filter(pk=review.pk, version=version, reviewer__user=account, decision=transition.needs_review)
             .first()
         )
     if genuine is None:
@@ -320,7 +321,8 @@ def _submit(ctx: StepContext) -> None:
 
 def _publish(ctx: StepContext) -> None:
     article = ctx.article
-    version = article.versions.filter(frozen_at__isnull=False).order_by("-number").first()
+    # An approved article always has its submitted version (``latest`` raises if not).
+    version = article.versions.filter(frozen_at__isnull=False).latest("number")
     approvals = approvals_binding(version)  # raises if any signature no longer matches the text
     # The approve step is the reviewers' to take, but publishing checks the signatures itself:
     # whatever path reached "approved", too few signed approvals never go out to readers.
@@ -334,7 +336,9 @@ def _publish(ctx: StepContext) -> None:
     if previous is not None and previous.pk != version.pk:
         ArticleVersion.objects.filter(pk=previous.pk).update(superseded_at=now)
     ArticleVersion.objects.filter(pk=version.pk).update(published_at=now)
-    reviewed_at = max((a.signed_at for a in approvals), default=now)
+    # Every approval is signed (reviews.decisions.submit_review); the column is nullable only
+    # because other decisions carry no signature.
+    reviewed_at = max((a.signed_at for a in approvals if a.signed_at is not None), default=now)
     article.published_version = version
     article.title = version.title
     article.first_published_at = article.first_published_at or now
@@ -383,7 +387,7 @@ def _require_signed_quorum(ctx: StepContext) -> None:
             f"members to be approved; it has {len(approvals)}. Approving is the reviewers' signature."
         )
     deciding = ctx.review.assignment if ctx.review is not None else None
-    if not quorum_reached(ctx.article, version, deciding=deciding):
+    if version is None or not quorum_reached(ctx.article, version, deciding=deciding):
         raise ContentInvalid(
             "The reviews of this version do not decide it yet: an accepted review is outstanding, "
             "or a board member recommended rejection (that is for a managing editor)."
@@ -433,15 +437,17 @@ def _discard(ctx: StepContext) -> None:
     )
     ctx.payload["discarded_version"] = version.number
     version.delete()
-    ctx.result.version = article.versions.order_by("-number").first()
+    # Version 1 is never discarded here (above), so an earlier version is always left.
+    previous = article.versions.latest("number")
+    ctx.result.version = previous
     # The working specialty goes back with the text it was filed with.
-    article.specialty_id = ctx.result.version.specialty_id
+    article.specialty_id = previous.specialty_id
 
 
 def _archive(ctx: StepContext) -> None:
-    ctx.payload["published_version"] = (
-        ctx.article.published_version.number if ctx.article.published_version_id else None
-    )
+    # Loaded with the locked article (perform's select_related): no query of its own.
+    published = ctx.article.published_version
+    ctx.payload["published_version"] = published.number if published is not None else None
 
 
 # --- the transitions, each declared once ------------------------------------------------------
@@ -589,8 +595,12 @@ AFTER_TRANSITION: list[Callable[[StepContext], None]] = []
 
 
 def _copy_latest_into_new_draft(article: Article, actor: Actor, *, opened_from: str) -> ArticleVersion:
-    latest = article.versions.order_by("-number").first()
+    # Revising starts from an article that has been submitted at least once: it has a version.
+    latest = article.versions.latest("number")
     now = timezone.now()
+    # Only an editing role gets here (perform / open_working_draft check it): a signed-in person,
+    # or the system, for whom the latest version's author stays the author.
+    person = signed_in(actor)
     draft = ArticleVersion.objects.create(
         article=article,
         number=latest.number + 1,
@@ -599,8 +609,8 @@ def _copy_latest_into_new_draft(article: Article, actor: Actor, *, opened_from: 
         origin=latest.origin,
         generator=latest.generator,
         specialty_id=article.specialty_id,
-        author=actor if actor is not None else latest.author,
-        last_edited_by=actor,
+        author=person if person is not None else latest.author,
+        last_edited_by=person,
         created_at=now,
         updated_at=now,
         opened_from_state=opened_from,
@@ -655,7 +665,9 @@ def open_working_draft(
         if draft is not None and locked.state in TRANSITIONS[Action.SUBMIT].sources:
             return draft
         if locked.state not in TRANSITIONS[Action.REVISE].opens_draft_in:
-            return perform(locked, Action.REVISE, actor, request_info=request_info).version
+            revised = perform(locked, Action.REVISE, actor, request_info=request_info).version
+            assert revised is not None, "the revise step (_revise) always sets the version it opened"
+            return revised
         if not roles_for(actor, locked) & EDITING_ROLES:
             raise NotPermitted("Only the article's editor or a managing editor can revise it.")
         draft = _copy_latest_into_new_draft(locked, actor, opened_from=locked.state)

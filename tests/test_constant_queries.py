@@ -33,7 +33,7 @@ from api.models import ApiToken
 from articles.drafting import save_draft
 from articles.models import Article, ArticleState
 from notifications.kinds import Kind
-from notifications.outbox import Message, notify
+from notifications.notify import Message, notify
 from public.render_cache import local_pages
 from reviews.models import BoardMember, ConflictKind, ConflictOfInterest, RereviewFlag
 from reviews.workflow import open_working_draft

@@ -8,14 +8,20 @@ class WebhooksConfig(AppConfig):
     def ready(self) -> None:
         # Imported here, not at the top: they read models, which exist only once every app is loaded.
         from audit.chain import LISTENERS
-        from notifications.channels import register
-        from notifications.models import Channel
+        from outbox.channels import register
 
-        from . import tasks  # noqa: F401  (the periodic scan, known wherever the app is loaded)
+        from . import sending, tasks  # noqa: F401  (tasks: the periodic scan, known wherever the app is loaded)
         from .events import on_audit_event
-        from .sending import send_webhook, webhook_policy
+        from .models import WEBHOOK_CHANNEL
 
-        register(Channel.WEBHOOK, send_webhook, webhook_policy)
+        register(
+            WEBHOOK_CHANNEL,
+            sending.send_webhook,
+            sending.webhook_policy,
+            describe=sending.describe,
+            related=sending.ADMIN_RELATED,
+            search=sending.ADMIN_SEARCH,
+        )
         # ready() can run twice (tests, autoreload); subscribe once.
         if on_audit_event not in LISTENERS:
             LISTENERS.append(on_audit_event)

@@ -2,8 +2,8 @@
 
 Managing editors register, change, delete and re-send for any integration
 client (admin and API); an integration client reads its own endpoints and
-their deliveries. An endpoint failing for a day is disabled and the managing
-editors are told.
+their deliveries. An endpoint failing for a day is disabled; the audit event
+that records it is what the managing editors are told from (``notifications.events``).
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import QuerySet
-from django.urls import reverse
 from django.utils import timezone
 
 import core.audit_actions as audit_actions
@@ -27,11 +26,8 @@ from accounts.roles import INTEGRATION_CLIENT
 from audit.chain import RequestInfo, record
 from core.actor import Actor, signed_in
 from core.errors import ContentInvalid, DomainError, NotPermitted
-from notifications import outbox
-from notifications.kinds import Kind
-from notifications.models import Delivery, DeliveryStatus
-from notifications.outbox import Message, notify
-from notifications.recipients import managing_editors
+from outbox import dispatch
+from outbox.models import Delivery, DeliveryStatus
 
 from . import safety
 from .models import URL_MAX_LENGTH, Endpoint, EventKind, WebhookMessage
@@ -208,7 +204,7 @@ def resend(message: WebhookMessage, *, by: Actor, request_info: RequestInfo | No
     if message.delivery.status == DeliveryStatus.SENDING:
         raise DeliveryBusy("This delivery is being sent right now; look again in a moment.")
     with transaction.atomic():
-        queued = outbox.retry(
+        queued = dispatch.retry(
             Delivery.objects.filter(pk=message.pk),
             statuses=[DeliveryStatus.PENDING, DeliveryStatus.FAILED, DeliveryStatus.SENT],
         )
@@ -243,9 +239,10 @@ def note_failure(endpoint: Endpoint, now: datetime.datetime) -> None:
 def disable_failing(
     *, now: datetime.datetime | None = None, endpoints: QuerySet[Endpoint] | None = None
 ) -> list[int]:
-    """Disable active endpoints failing for longer than the window; tell the managing editors.
+    """Disable active endpoints failing for longer than the window. Returns the ids disabled.
 
-    Run after every failed attempt and by the periodic scan. Returns the ids disabled.
+    Run after every failed attempt and by the periodic scan. The audit event it records
+    (``WEBHOOK_DISABLED``) is what tells the managing editors: notifications listens for it.
     """
     now = now or timezone.now()
     candidates = Endpoint.objects.all() if endpoints is None else endpoints
@@ -254,7 +251,7 @@ def disable_failing(
         due = candidates.select_for_update(skip_locked=True).filter(
             active=True, failing_since__lte=now - failure_window()
         )
-        for endpoint in due.select_related("client"):
+        for endpoint in due:
             since = endpoint.failing_since
             if since is None:
                 continue  # none: the query excludes them, but the column is nullable
@@ -267,18 +264,5 @@ def disable_failing(
                 target=endpoint,
                 payload={**_describe(endpoint), "failing_since": since},
             )
-            text = Message(
-                Kind.WEBHOOK_DISABLED,
-                f"Webhook endpoint disabled: {endpoint.url}",
-                f"The webhook endpoint {endpoint.url} of {endpoint.client.get_username()} failed every "
-                f"attempt since {since:%d %b %Y, %H:%M} UTC and was disabled. Events for it are no longer "
-                "sent. Enable it again (admin or API) once the receiver works, then re-send what it missed.",
-                reverse("admin:webhooks_endpoint_change", args=[endpoint.pk]),
-                {"endpoint_id": endpoint.pk, "url": endpoint.url},
-            )
-            for person in managing_editors():
-                notify(
-                    person, text, dedupe_key=f"webhook-disabled:{endpoint.pk}:{since.isoformat()}:{person.pk}"
-                )
             disabled.append(endpoint.pk)
     return disabled

@@ -18,11 +18,11 @@ from django.urls import reverse
 
 import core.audit_actions as audit_actions
 from audit.models import AuditEvent
-from notifications.models import Channel, Delivery, DeliveryStatus
-from notifications.outbox import enqueue_after_commit
+from outbox.dispatch import enqueue_after_commit
+from outbox.models import Delivery, DeliveryStatus
 from reviews.workflow import TRANSITIONS
 
-from .models import Endpoint, EventKind, WebhookMessage
+from .models import WEBHOOK_CHANNEL, Endpoint, EventKind, WebhookMessage
 
 # Audit actions → the webhook kind they are. A transition is heard as the state it leads to
 # ("article.approved" for article.approve): derived from the workflow's declarations, so a new
@@ -96,7 +96,7 @@ def write_deliveries(event: AuditEvent, kind: str, endpoints: list[Endpoint]) ->
     for endpoint in endpoints:
         message_id = webhook_id(event, endpoint)
         delivery = Delivery.objects.create(
-            channel=Channel.WEBHOOK,
+            channel=WEBHOOK_CHANNEL,
             event=event,
             payload={"body": body},
             status=DeliveryStatus.PENDING,

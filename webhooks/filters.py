@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import django_filters
 
-from notifications.models import DeliveryStatus
+from outbox.models import DeliveryStatus
 
 from .models import Endpoint, EventKind, WebhookMessage
 

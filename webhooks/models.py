@@ -1,8 +1,8 @@
 """Webhook endpoints of integration clients, and the webhook side of outbox rows.
 
-An event for an endpoint is one ``notifications.Delivery`` (channel ``webhook``),
+An event for an endpoint is one ``outbox.Delivery`` (channel ``webhook``),
 written in the transaction of the transition that causes it and delivered by
-the same task and sweeper as email. ``WebhookMessage`` ties that row to its
+the outbox's task and sweeper, as email is. ``WebhookMessage`` ties that row to its
 endpoint and carries the Standard Webhooks message id, the same on every
 attempt; each attempt is an ``Attempt`` row.
 """
@@ -25,6 +25,9 @@ class EventKind(models.TextChoices):
     WITHDRAWN = "article.withdrawn", "Article withdrawn"
     REREVIEW_FLAGGED = "article.rereview_flagged", "Article flagged for re-review"
 
+
+# The outbox channel this app sends on (registered by WebhooksConfig.ready()).
+WEBHOOK_CHANNEL = "webhook"
 
 # The longest endpoint URL (the column's width; webhooks.endpoints refuses longer).
 URL_MAX_LENGTH = 500
@@ -71,7 +74,7 @@ class WebhookMessage(models.Model):
     """One event for one endpoint: what makes an outbox row a webhook."""
 
     delivery = models.OneToOneField(
-        "notifications.Delivery", primary_key=True, on_delete=models.CASCADE, related_name="webhook"
+        "outbox.Delivery", primary_key=True, on_delete=models.CASCADE, related_name="webhook"
     )
     endpoint = models.ForeignKey(Endpoint, on_delete=models.CASCADE, related_name="messages")
     kind = models.CharField(max_length=40, choices=EventKind.choices)

@@ -21,7 +21,7 @@ from urllib.parse import SplitResult, urlsplit
 
 from django.conf import settings
 
-from notifications.channels import Undeliverable
+from outbox.channels import Undeliverable
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 

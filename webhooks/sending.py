@@ -18,8 +18,8 @@ from django.conf import settings
 from django.utils import timezone
 from standardwebhooks.webhooks import Webhook
 
-from notifications.channels import RetryPolicy, Undeliverable
-from notifications.models import Delivery
+from outbox.channels import Description, RetryPolicy, Undeliverable
+from outbox.models import Delivery
 
 from . import endpoints, safety
 from .models import Attempt, WebhookMessage
@@ -122,6 +122,19 @@ def send_webhook(delivery: Delivery) -> str:
         reason += " (a redirect: redirects are not followed)"
     _failed(attempt, reason + ".", now)
     raise WebhookFailed(reason + ".")
+
+
+# What the outbox's admin list joins for ``describe`` and searches in.
+ADMIN_RELATED = ("webhook__endpoint",)
+ADMIN_SEARCH = ("webhook__endpoint__url", "webhook__webhook_id")
+
+
+def describe(delivery: Delivery) -> Description:
+    """The endpoint and kind of a webhook row, for the outbox's admin list (joined: ADMIN_RELATED)."""
+    message = getattr(delivery, "webhook", None)  # None: its endpoint was deleted
+    if message is None:
+        return Description("-", "-")
+    return Description(message.endpoint.url, message.kind)
 
 
 def _since(started: float) -> int:

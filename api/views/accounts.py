@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime
 import math
+from typing import Any
 
 import django_filters
 from django.contrib.auth import authenticate
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -27,7 +29,7 @@ from .. import tokens
 from ..errors import ApiError
 from ..models import ApiToken
 from ..pagination import CappedPagination
-from ..permissions import CanViewAudit
+from ..permissions import CanViewAudit, signed_in_user
 from ..serializers import (
     ApiTokenSerializer,
     AuditEventSerializer,
@@ -112,7 +114,7 @@ class TokenFilter(django_filters.FilterSet):
         model = ApiToken
         fields = ["user", "active"]
 
-    def filter_active(self, queryset, name, value):
+    def filter_active(self, queryset: QuerySet[ApiToken], name: str, value: bool) -> QuerySet[ApiToken]:
         working = ApiToken.objects.active().values("pk")
         return queryset.filter(pk__in=working) if value else queryset.exclude(pk__in=working)
 
@@ -122,18 +124,18 @@ def _current_token_id(request: Request) -> int | None:
 
 
 @extend_schema(tags=["auth"])
-class TokenListView(generics.ListAPIView):
+class TokenListView(generics.ListAPIView[ApiToken]):
     """Your API tokens, newest first; a managing editor sees everyone's. Keys are never shown again."""
 
     serializer_class = ApiTokenSerializer
     filterset_class = TokenFilter
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[ApiToken]:
         if getattr(self, "swagger_fake_view", False):  # the schema generator has no user
             return ApiToken.objects.none()
         return tokens.visible_tokens(self.request.user).order_by("-created_at", "-pk")
 
-    def get_serializer_context(self) -> dict:
+    def get_serializer_context(self) -> dict[str, Any]:
         return {**super().get_serializer_context(), "current_token_id": _current_token_id(self.request)}
 
 
@@ -156,7 +158,7 @@ class TokenRevokeView(APIView):
 
 
 @extend_schema(tags=["audit"])
-class AuditListView(generics.ListAPIView):
+class AuditListView(generics.ListAPIView[AuditEvent]):
     """The audit trail, newest first (managing editors)."""
 
     serializer_class = AuditEventSerializer
@@ -164,10 +166,10 @@ class AuditListView(generics.ListAPIView):
     filterset_class = AuditEventFilter
     pagination_class = CappedPagination
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[AuditEvent]:
         return AuditEvent.objects.select_related("article").order_by("-seq")
 
-    def filter_queryset(self, queryset):
+    def filter_queryset[Row](self, queryset: QuerySet[AuditEvent, Row]) -> QuerySet[AuditEvent, Row]:
         queryset = super().filter_queryset(queryset)  # a 400 if a filter cannot be read
         # The same order as the audit page, which depends on the filters (see newest_first).
         return queryset.order_by(*AuditEventFilter(self.request.query_params).newest_first())
@@ -182,13 +184,13 @@ class InboxFilter(django_filters.FilterSet):
 
 
 @extend_schema(tags=["notifications"])
-class NotificationListView(generics.ListAPIView):
+class NotificationListView(generics.ListAPIView[Notification]):
     """Your in-app notifications, newest first."""
 
     serializer_class = NotificationSerializer
     filterset_class = InboxFilter
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Notification]:
         if getattr(self, "swagger_fake_view", False):  # the schema generator has no user
             return Notification.objects.none()
-        return inbox(self.request.user).order_by("-created_at", "-pk")
+        return inbox(signed_in_user(self.request)).order_by("-created_at", "-pk")

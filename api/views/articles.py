@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.http import HttpResponseBase
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.request import Request
@@ -17,6 +20,7 @@ from articles.drafting import create_article, save_draft
 from articles.filters import ArticleFilter, staff_order, with_latest_number
 from articles.models import Article, ArticleVersion
 from audit.chain import RequestInfo
+from core.actor import Person
 from reviews.board import version_under_review
 from reviews.diff import diff_versions
 from reviews.models import Decision, ReviewAssignment
@@ -24,7 +28,7 @@ from reviews.workflow import Action, offered_actions, take_screen_action
 
 from .. import batch
 from ..errors import ApiError
-from ..permissions import article_or_404
+from ..permissions import article_or_404, signed_in_user
 from ..preconditions import etag_for, expected_revision
 from ..serializers import (
     ArticleCreateSerializer,
@@ -60,31 +64,35 @@ def review_status(article: Article) -> dict[str, Any]:
     }
 
 
-def article_detail(article: Article, user, *, warnings: list[str] | None = None) -> dict[str, Any]:
+def article_detail(article: Article, user: Person, *, warnings: list[str] | None = None) -> dict[str, Any]:
     """The article as its detail endpoint shows it, read afresh (an action may just have changed it)."""
     article = Article.objects.select_related("specialty", "owner", "published_version").get(pk=article.pk)
-    article.version_list = list(article.versions.order_by("number"))
-    latest = article.version_list[-1] if article.version_list else None
-    article.latest_version = latest.number if latest else None
-    article.working_draft_number = latest.number if latest and not latest.is_frozen else None
-    article.review_status = review_status(article)
-    article.api_allowed_actions = [t.action for t in offered_actions(article, user)]
+    versions = list(article.versions.order_by("number"))
+    latest = versions[-1] if versions else None
+    # ArticleDetailSerializer reads what this answer adds as attributes of this fresh copy (its
+    # latest_version shadows the method of that name). attr-defined / method-assign: the model
+    # declares none of them; declaring them would move the computing into the serializer.
+    article.version_list = versions  # type: ignore[attr-defined]
+    article.latest_version = latest.number if latest else None  # type: ignore[method-assign,assignment]
+    article.working_draft_number = latest.number if latest and not latest.is_frozen else None  # type: ignore[attr-defined]
+    article.review_status = review_status(article)  # type: ignore[attr-defined]
+    article.api_allowed_actions = [t.action for t in offered_actions(article, user)]  # type: ignore[attr-defined]
     if warnings is not None:
-        article.warnings = warnings
+        article.warnings = warnings  # type: ignore[attr-defined]
     return ArticleDetailSerializer(article).data
 
 
 @extend_schema(tags=["articles"])
-class ArticleListCreateView(generics.ListAPIView):
+class ArticleListCreateView(generics.ListAPIView[Article]):
     """Articles you can see (managing editors: all; anyone else: their own)."""
 
     serializer_class = ArticleListSerializer
     filterset_class = ArticleFilter
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Article]:
         return visible_articles(self.request.user).order_by("-updated_at", "-pk")
 
-    def filter_queryset(self, queryset):
+    def filter_queryset[Row](self, queryset: QuerySet[Article, Row]) -> QuerySet[Article, Row]:
         queryset = super().filter_queryset(queryset)
         # The dashboard's order and annotation (articles.filters), after the filters they depend on.
         searching = bool(self.request.query_params.get("q", "").strip())
@@ -142,12 +150,9 @@ class BatchIntakeView(APIView):
             batch.check_key(key)
         info = RequestInfo.from_request(request)
         drafts = envelope.validated_data["drafts"]
+        user = signed_in_user(request)
         status_code, data, replayed = batch.once(
-            request.user,
-            key,
-            "articles.batch",
-            request.data,
-            lambda: batch.intake(request.user, drafts, info),
+            user, key, "articles.batch", request.data, lambda: batch.intake(user, drafts, info)
         )
         response = Response(data, status=status_code)
         if replayed:
@@ -204,7 +209,7 @@ class ArticleDiscardView(ArticleActionView):
         return super().post(request, slug)
 
 
-def action_view(action: str):
+def action_view(action: str) -> Callable[..., HttpResponseBase]:
     """The view answering ``POST /articles/{slug}/{action}/``."""
     if action == Action.DISCARD:
         return ArticleDiscardView.as_view()
@@ -291,11 +296,11 @@ class DraftView(APIView):
 
 
 @extend_schema(tags=["versions"])
-class VersionListView(generics.ListAPIView):
+class VersionListView(generics.ListAPIView[ArticleVersion]):
     serializer_class = VersionSummarySerializer
     filter_backends: list = []
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[ArticleVersion]:
         if getattr(self, "swagger_fake_view", False):  # the schema generator has no user
             return ArticleVersion.objects.none()
         article = article_or_404(self.request.user, self.kwargs["slug"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics
@@ -10,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from articles.models import Article
 from public.index import PublicArticleFilter, index_articles
 from public.pages import article_page, canonical_path, site_url
 from public.pointers import resolve_article
@@ -22,21 +24,21 @@ from ..serializers import (
 from ..throttling import AnonThrottle
 
 
-class PublicMixin:
+class PublicMixin(APIView):
     # No credentials are needed, and none are looked at: a bad token cannot turn a reader away.
-    authentication_classes: list = []
+    authentication_classes = []
     permission_classes = [AllowAny]
     throttle_classes = [AnonThrottle]
 
 
 @extend_schema(tags=["public"], auth=[])
-class PublicArticleListView(PublicMixin, generics.ListAPIView):
+class PublicArticleListView(PublicMixin, generics.ListAPIView[Article]):
     """Published articles, most recently updated first."""
 
     serializer_class = PublicArticleListItemSerializer
     filterset_class = PublicArticleFilter
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Article]:
         return index_articles()
 
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import django_filters
+from django.db.models import QuerySet
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
@@ -13,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from audit.chain import RequestInfo
+from core.actor import Person
 from core.roles import MANAGE_ARTICLES
 from reviews.assignments import (
     accept_assignment,
@@ -30,7 +33,7 @@ from reviews.models import AssignmentStatus, BoardMember, ReviewAssignment
 
 from ..errors import ApiError
 from ..models import ApiToken
-from ..permissions import article_or_404
+from ..permissions import article_or_404, signed_in_user
 from ..serializers import (
     AssignInSerializer,
     AssignmentDetailSerializer,
@@ -42,33 +45,38 @@ from ..serializers import (
     ReviewOutSerializer,
     SuggestionsQuerySerializer,
     SuggestionsSerializer,
+    VersionDetailSerializer,
 )
 
 ERROR = OpenApiResponse(ErrorSerializer)
 
 
-def _assignments():
+def _assignments() -> QuerySet[ReviewAssignment]:
     return ReviewAssignment.objects.select_related("article", "version", "reviewer__user", "assigned_by")
 
 
-def assignment_detail(assignment: ReviewAssignment, user) -> dict:
+def assignment_detail(assignment: ReviewAssignment, user: Person) -> dict[str, Any]:
+    """``AssignmentDetailSerializer``'s answer: the assignment, and its text if ``user`` may read it."""
     # The text it may carry names its author and last editor.
     assignment = (
         _assignments().select_related("version__author", "version__last_edited_by").get(pk=assignment.pk)
     )
-    assignment.text_available = can_open_text(user, assignment)
-    assignment.text = assignment.version if assignment.text_available else None
-    return AssignmentDetailSerializer(assignment).data
+    text_available = can_open_text(user, assignment)
+    return {
+        **AssignmentSerializer(assignment).data,
+        "text_available": text_available,
+        "text": VersionDetailSerializer(assignment.version).data if text_available else None,
+    }
 
 
 @extend_schema(tags=["reviews"])
-class ArticleAssignmentsView(generics.ListAPIView):
+class ArticleAssignmentsView(generics.ListAPIView[ReviewAssignment]):
     """Every assignment of the article, all rounds (managing editors)."""
 
     serializer_class = AssignmentSerializer
     filter_backends: list = []
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[ReviewAssignment]:
         if getattr(self, "swagger_fake_view", False):  # the schema generator has no user
             return ReviewAssignment.objects.none()
         article = article_or_404(self.request.user, self.kwargs["slug"])
@@ -158,16 +166,16 @@ class AssignmentFilter(django_filters.FilterSet):
 
 
 @extend_schema(tags=["reviews"])
-class AssignmentListView(generics.ListAPIView):
+class AssignmentListView(generics.ListAPIView[ReviewAssignment]):
     """Your review assignments (managing editors: everyone's)."""
 
     serializer_class = AssignmentSerializer
     filterset_class = AssignmentFilter
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[ReviewAssignment]:
         if getattr(self, "swagger_fake_view", False):  # the schema generator has no user
             return ReviewAssignment.objects.none()
-        user = self.request.user
+        user = signed_in_user(self.request)
         queryset = _assignments().order_by("-invited_at", "-pk")
         return queryset if user.has_perm(MANAGE_ARTICLES) else queryset.filter(reviewer__user=user)
 

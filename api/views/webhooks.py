@@ -7,6 +7,7 @@ integration client reads its own endpoints and deliveries. The rules are in
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
 from django.http import Http404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
@@ -15,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from audit.chain import RequestInfo
+from core.actor import Person
 from webhooks import endpoints
 from webhooks.filters import EndpointFilter, WebhookDeliveryFilter
 from webhooks.models import Endpoint, WebhookMessage
@@ -32,25 +34,25 @@ from ..serializers import (
 ERROR = OpenApiResponse(ErrorSerializer)
 
 
-def endpoint_or_404(user, pk: int) -> Endpoint:
+def endpoint_or_404(user: Person, pk: int) -> Endpoint:
     endpoint = endpoints.visible_endpoints(user).filter(pk=pk).first()
     if endpoint is None:
         raise Http404("No webhook endpoint here, or it is not yours to see.")
     return endpoint
 
 
-def _messages():
+def _messages() -> QuerySet[WebhookMessage]:
     return WebhookMessage.objects.select_related("delivery", "article").prefetch_related("attempts")
 
 
 @extend_schema(tags=["webhooks"])
-class EndpointListCreateView(generics.ListAPIView):
+class EndpointListCreateView(generics.ListAPIView[Endpoint]):
     """Webhook endpoints (managing editors: every client's; an integration client: its own)."""
 
     serializer_class = EndpointSerializer
     filterset_class = EndpointFilter
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Endpoint]:
         if getattr(self, "swagger_fake_view", False):  # the schema generator has no user
             return Endpoint.objects.none()
         return endpoints.visible_endpoints(self.request.user).order_by("pk")
@@ -118,13 +120,13 @@ class EndpointDetailView(APIView):
 
 
 @extend_schema(tags=["webhooks"])
-class EndpointDeliveriesView(generics.ListAPIView):
+class EndpointDeliveriesView(generics.ListAPIView[WebhookMessage]):
     """The endpoint's deliveries, newest first, each with every attempt."""
 
     serializer_class = WebhookDeliverySerializer
     filterset_class = WebhookDeliveryFilter
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[WebhookMessage]:
         if getattr(self, "swagger_fake_view", False):  # the schema generator has no user
             return WebhookMessage.objects.none()
         endpoint = endpoint_or_404(self.request.user, self.kwargs["pk"])

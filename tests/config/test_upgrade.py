@@ -4,7 +4,8 @@ code runs ``migrate`` and ``seed_demo``) is brought forward by today's ``migrate
 Models that move between apps keep their tables, so the check is per table: every table the old
 code filled still holds the same rows (same count and the same primary keys), and the audit
 chain still verifies. Only Django's own bookkeeping tables (migrations recorded, content types,
-permissions) may grow.
+permissions) may grow. Columns that move to another table (``MOVED``) are checked as pairs of
+(row key, value): the same pairs before, in the old table, and after, in the new one.
 
 ``UPGRADE_FROM`` names the commit the test starts from: the last ``main`` before the migrations
 under test. Move it forward when those migrations have shipped.
@@ -27,6 +28,14 @@ from django.db import connection
 ROOT = Path(__file__).resolve().parents[2]
 UPGRADE_FROM = "b15cecd"  # main before issue 15 moved models between apps
 BOOKKEEPING = frozenset({"django_migrations", "django_content_type", "auth_permission"})
+# What a moved column held, before and after: the same rows, each as text, in key order.
+MOVED = {
+    # notifications 0005: an email's notification and digest leave the outbox row for EmailMessage.
+    "email notification and digest": (
+        "SELECT id, notification_id, digest_id FROM notifications_delivery WHERE notification_id IS NOT NULL",
+        "SELECT delivery_id, notification_id, digest_id FROM notifications_emailmessage",
+    ),
+}
 
 pytestmark = pytest.mark.postgres
 
@@ -91,6 +100,19 @@ def table_contents(database_url: str) -> dict[str, tuple[int, str]]:
     return contents
 
 
+def moved_contents(database_url: str, side: int) -> dict[str, tuple[int, str]]:
+    """Per entry of ``MOVED``: count and digest of the rows its before (0) or after (1) query reads."""
+    contents = {}
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        for name, queries in MOVED.items():
+            rows = f"({queries[side]})"
+            count, digest = conn.execute(
+                f"SELECT count(*), md5(coalesce(string_agg(t::text, ',' ORDER BY t::text), '')) FROM {rows} t"
+            ).fetchone()
+            contents[name] = (count, digest)
+    return contents
+
+
 @pytest.fixture
 def upgrade_database():
     settings = connection.settings_dict
@@ -118,6 +140,8 @@ def test_a_database_made_by_the_previous_main_with_demo_data_upgrades_without_lo
     manage(old_tree, upgrade_database, "seed_demo")
     before = table_contents(upgrade_database)
     assert before["articles_article"][0] > 0 and before["audit_auditevent"][0] > 0  # the demo is there
+    moved_before = moved_contents(upgrade_database, 0)
+    assert moved_before["email notification and digest"][0] > 0  # the demo's emails are there
 
     manage(ROOT, upgrade_database, "migrate", "--noinput")
     after = table_contents(upgrade_database)
@@ -130,6 +154,7 @@ def test_a_database_made_by_the_previous_main_with_demo_data_upgrades_without_lo
         if table not in BOOKKEEPING and before[table] != after[table]
     }
     assert changed == {}, f"rows lost or replaced (count, digest of keys), before and after: {changed}"
+    assert moved_contents(upgrade_database, 1) == moved_before, "a moved column lost or changed a value"
     shrunk = [table for table in BOOKKEEPING & set(before) if after[table][0] < before[table][0]]
     assert shrunk == []
     assert "intact" in manage(ROOT, upgrade_database, "verify_audit").lower()

@@ -733,10 +733,8 @@ ADMIN_MODELS: dict[str, AdminAccess] = {
     "reviews.rereviewflag": AdminAccess(
         MANAGERS_ADMIN, SUPERUSER_ONLY, MANAGERS_ADMIN, MANAGERS_ADMIN, SUPERUSER_ONLY
     ),
-    # Managing editors run the outbox and the reminder ladder (notifications/apps.py).
-    "notifications.delivery": AdminAccess(
-        MANAGERS_ADMIN, NOBODY, MANAGERS_ADMIN, MANAGERS_ADMIN, SUPERUSER_ONLY
-    ),
+    # Managing editors run the outbox (accounts/roles.py) and the reminder ladder (notifications/apps.py).
+    "outbox.delivery": AdminAccess(MANAGERS_ADMIN, NOBODY, MANAGERS_ADMIN, MANAGERS_ADMIN, SUPERUSER_ONLY),
     "notifications.notification": _superuser_only(add=NOBODY),
     "notifications.reminderrule": AdminAccess(*(MANAGERS_ADMIN,) * 5),
     "notifications.notificationpreference": _superuser_only(),
@@ -755,6 +753,7 @@ ADMIN_MODELS: dict[str, AdminAccess] = {
 ADMIN_APPS: dict[str, tuple[Expected, ...]] = {
     "auth": _staff(404, 404, 404, 200),
     "audit": _staff(404, 404, 200, 200),
+    "outbox": _staff(404, 404, 200, 200),
     "articles": ALL_STAFF,
     "reviews": _staff(404, 404, 200, 200),
     "notifications": _staff(404, 404, 200, 200),

@@ -20,13 +20,8 @@ from api.models import ApiToken
 from articles.models import Article
 from audit.models import AuditEvent
 from notifications.apps import grant_managing_editors
-from notifications.models import (
-    Delivery,
-    Notification,
-    NotificationPreference,
-    ReminderRule,
-    StaffProfile,
-)
+from notifications.models import Notification, NotificationPreference, ReminderRule, StaffProfile
+from outbox.models import Delivery
 from reviews.decisions import schedule_publication
 from reviews.models import PublicationSchedule, RereviewFlag, Review, SectionComment
 from reviews.rereview import flag_rereview_for_reference
@@ -130,7 +125,7 @@ def build_world() -> World:
     )
     notification = Notification.objects.filter(recipient=owner).first()
     assert notification is not None, "the workflow above tells the editor about the change request"
-    delivery = Delivery.objects.first() or Delivery.objects.create(payload={"walker": True})
+    delivery = Delivery.objects.first() or Delivery.objects.create(channel="email", payload={"walker": True})
     # The integration client's endpoint with one delivery (written as a publication writes it; the
     # world's transaction is rolled back, so it is never sent), and another client's endpoint.
     # A literal public address: registering resolves the host, and the walker needs no DNS.
@@ -174,7 +169,7 @@ def build_world() -> World:
             "reviews.review": Review.objects.filter(version__article=published).first(),
             "reviews.publicationschedule": PublicationSchedule.objects.get(article=approved),
             "reviews.rereviewflag": RereviewFlag.objects.get(article=published),
-            "notifications.delivery": delivery,
+            "outbox.delivery": delivery,
             "notifications.notification": notification,
             "notifications.reminderrule": rule,
             "notifications.notificationpreference": NotificationPreference.objects.get(user=owner),

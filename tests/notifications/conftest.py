@@ -7,7 +7,8 @@ import pytest
 from django.utils import timezone
 
 from accounts.roles import EDITOR, MANAGING_EDITOR, REVIEWER
-from notifications.models import Delivery, Notification
+from notifications.models import Notification
+from outbox.models import Delivery
 from reviews.assignments import accept_assignment, assign_reviewer, declare_conflict
 from reviews.decisions import submit_review
 from reviews.models import CHECKLIST_ITEMS, ConflictCategory, Decision
@@ -88,4 +89,5 @@ def notes_for(user, kind: str | None = None):
 
 
 def email_of(notification) -> Delivery:
-    return notification.deliveries.get()
+    """The outbox row of a notification's email."""
+    return Delivery.objects.get(email__notification=notification)

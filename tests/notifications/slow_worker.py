@@ -11,9 +11,10 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 django.setup()
 
 from config.celery import app  # noqa: E402
-from notifications import channels  # noqa: E402
+from notifications.models import EMAIL_CHANNEL  # noqa: E402
+from outbox import channels  # noqa: E402
 
-_real = channels.CHANNELS[channels.Channel.EMAIL]
+_real = channels.CHANNELS[EMAIL_CHANNEL]
 
 
 def _slow_send(delivery):
@@ -21,6 +22,6 @@ def _slow_send(delivery):
     return _real.send(delivery)
 
 
-channels.register(channels.Channel.EMAIL, _slow_send, _real.policy)
+channels.register(EMAIL_CHANNEL, _slow_send, _real.policy)
 
 __all__ = ["app"]

@@ -10,19 +10,13 @@ from accounts.roles import MANAGING_EDITOR, REVIEWER
 from notifications import digest
 from notifications.inbox import unread_count
 from notifications.kinds import Kind
-from notifications.models import (
-    Delivery,
-    DeliveryStatus,
-    EmailMode,
-    Notification,
-    NotificationPreference,
-    StaffProfile,
-)
-from notifications.outbox import Message, notify
+from notifications.models import EmailMessage, EmailMode, Notification, NotificationPreference, StaffProfile
+from notifications.notify import Message, notify
+from outbox.models import DeliveryStatus
 from reviews.assignments import accept_assignment
 from tests.factories import make_article, make_board_member, make_user, submit, valid_content
 
-from .conftest import invite, notes_for
+from .conftest import email_of, invite, notes_for
 
 DAY = datetime.datetime(2026, 3, 2, 7, 0, tzinfo=datetime.UTC)
 
@@ -66,9 +60,9 @@ def test_a_digest_user_gets_one_email_with_everything_held(
     assert "Asthma" in email.body and "Something else" in email.body
     digest_note = notes_for(managing, Kind.DAILY_DIGEST).get()
     assert digest_note.payload["count"] == 2
-    carried = Delivery.objects.filter(notification__in=held)
-    assert set(carried.values_list("status", flat=True)) == {DeliveryStatus.DIGESTED}
-    assert set(carried.values_list("digest", flat=True)) == {digest_note.deliveries.get().pk}
+    carried = EmailMessage.objects.filter(notification__in=held)
+    assert set(carried.values_list("delivery__status", flat=True)) == {DeliveryStatus.DIGESTED}
+    assert set(carried.values_list("digest", flat=True)) == {email_of(digest_note).pk}
     assert unread_count(managing) == 2  # the digest is an email, not another inbox entry
 
 
@@ -79,7 +73,7 @@ def test_the_digest_goes_once_a_day_and_later_news_waits_for_the_next_one(managi
     late = tell(managing, "after the digest")
 
     assert digest.send_daily_digests(DAY + datetime.timedelta(hours=3)) == 0
-    assert late.deliveries.get().status == DeliveryStatus.HELD
+    assert email_of(late).status == DeliveryStatus.HELD
     assert digest.send_daily_digests(DAY + datetime.timedelta(days=1)) == 1
     assert Notification.objects.filter(kind=Kind.DAILY_DIGEST).count() == 2
 

@@ -9,13 +9,14 @@ from accounts.roles import MANAGING_EDITOR
 from articles.drafting import save_draft
 from articles.models import Article
 from notifications.kinds import Kind
-from notifications.models import Delivery, DeliveryStatus, Notification, StaffProfile
+from notifications.models import Notification, StaffProfile
+from outbox.models import Delivery, DeliveryStatus
 from reviews.assignments import accept_assignment, declare_conflict, decline_assignment
 from reviews.models import ConflictCategory, Decision
 from reviews.workflow import Action, open_working_draft, perform
 from tests.factories import make_user, submit, valid_content
 
-from .conftest import approve, invite, notes_for, ready_to_review, review
+from .conftest import approve, email_of, invite, notes_for, ready_to_review, review
 
 
 def test_submission_tells_the_managing_editors_of_the_specialty(
@@ -45,7 +46,7 @@ def test_each_notification_has_one_email_row_in_the_same_transaction(draft, edit
 
     submit(draft, editor)
     note = notes_for(managing, Kind.ARTICLE_SUBMITTED).get()
-    assert note.deliveries.get().status == DeliveryStatus.PENDING
+    assert email_of(note).status == DeliveryStatus.PENDING
     assert note.url == f"/desk/articles/{draft.slug}/"
 
 

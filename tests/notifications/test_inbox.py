@@ -1,6 +1,6 @@
 from notifications.inbox import inbox, mark_read, unread_count
 from notifications.kinds import Kind
-from notifications.outbox import Message, notify
+from notifications.notify import Message, notify
 
 
 def test_unread_count_and_mark_read(managing, editor):

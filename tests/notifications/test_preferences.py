@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from notifications.kinds import Kind
-from notifications.models import DeliveryStatus, EmailMode, NotificationPreference
+from notifications.models import EmailMode, NotificationPreference
+from outbox.models import DeliveryStatus
 from tests.factories import submit
 
 from .conftest import email_of, invite, notes_for

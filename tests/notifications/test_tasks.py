@@ -1,16 +1,13 @@
 """The periodic tasks beat runs, each calling the function that holds the rule.
 
-Reviews' own periodic jobs are tested with them (tests/reviews/test_tasks.py)."""
+Reviews' own periodic jobs are tested with them (tests/reviews/test_tasks.py), the outbox's
+in tests/outbox/test_tasks.py."""
 
 from __future__ import annotations
 
 from django.conf import settings
 
 from config.celery import app
-from notifications import tasks
-from notifications.kinds import Kind
-from notifications.models import Delivery
-from notifications.outbox import Message, notify
 
 
 def test_every_task_in_the_beat_schedule_exists():
@@ -25,15 +22,3 @@ def test_every_task_in_the_beat_schedule_exists():
         "webhooks.disable_failing_endpoints",
     }
     assert scheduled <= set(app.tasks)
-
-
-def test_delivery_is_acknowledged_only_after_it_ran():
-    # A worker killed mid-task leaves the message to be redelivered, not lost.
-    assert tasks.deliver.acks_late and tasks.deliver.reject_on_worker_lost
-
-
-def test_the_sweeper_task_requeues_what_never_reached_the_broker(managing):
-    note = notify(managing, Message(Kind.ARTICLE_SUBMITTED, "Hello"))
-    Delivery.objects.filter(notification=note).update(queued_at=None)
-
-    assert tasks.sweep_outbox.apply().get() == 1

@@ -9,13 +9,13 @@ import pytest
 from django.db import transaction
 
 from articles.models import Article, ArticleState
-from notifications import outbox, tasks
 from notifications.kinds import Kind
-from notifications.models import Delivery, DeliveryStatus
-from notifications.outbox import Message, notify
+from notifications.notify import Message, notify
+from outbox import dispatch, tasks
+from outbox.models import Delivery, DeliveryStatus
 from tests.factories import submit
 
-from .conftest import notes_for
+from .conftest import email_of, notes_for
 from .workers import Worker, broker_at, emails_for, publishing_to_the_real_broker, wait_until
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
@@ -38,19 +38,19 @@ def status_of(delivery: Delivery) -> str:
 def test_a_transition_is_emailed_by_the_worker_within_seconds(worker, draft, editor, managing):
     submit(draft, editor)
 
-    delivery = notes_for(managing, Kind.ARTICLE_SUBMITTED).get().deliveries.get()
+    delivery = email_of(notes_for(managing, Kind.ARTICLE_SUBMITTED).get())
     assert wait_until(lambda: status_of(delivery) == DeliveryStatus.SENT, timeout=20)
     assert emails_for(worker.mail_dir, delivery.pk) == 1
 
 
 def test_the_same_task_delivered_twice_sends_one_email(worker, managing, editor):
     with transaction.atomic():
-        delivery = notify(managing, Message(Kind.ARTICLE_SUBMITTED, "Twice")).deliveries.get()
+        delivery = email_of(notify(managing, Message(Kind.ARTICLE_SUBMITTED, "Twice")))
     tasks.deliver.delay(delivery.pk)
     tasks.deliver.delay(delivery.pk)
     # One worker takes tasks in order: once this later row is sent, the copies above have run.
     with transaction.atomic():
-        later = notify(editor, Message(Kind.CHANGES_REQUESTED, "Later")).deliveries.get()
+        later = email_of(notify(editor, Message(Kind.CHANGES_REQUESTED, "Later")))
     assert wait_until(lambda: status_of(later) == DeliveryStatus.SENT, timeout=20)
 
     assert status_of(delivery) == DeliveryStatus.SENT
@@ -64,10 +64,10 @@ def test_redis_down_at_the_transition_still_commits_and_the_sweeper_delivers_whe
         submit(draft, editor)  # no exception: the web request would succeed
 
     assert Article.objects.get(pk=draft.pk).state == ArticleState.SUBMITTED
-    delivery = notes_for(managing, Kind.ARTICLE_SUBMITTED).get().deliveries.get()
+    delivery = email_of(notes_for(managing, Kind.ARTICLE_SUBMITTED).get())
     assert (delivery.status, delivery.queued_at) == (DeliveryStatus.PENDING, None)
 
-    assert outbox.sweep() == [delivery.pk]  # the next sweep, with Redis back
+    assert dispatch.sweep() == [delivery.pk]  # the next sweep, with Redis back
 
     assert wait_until(lambda: status_of(delivery) == DeliveryStatus.SENT, timeout=20)
     assert emails_for(worker.mail_dir, delivery.pk) == 1

@@ -7,12 +7,12 @@ import datetime
 
 import pytest
 
-from notifications import outbox
 from notifications.kinds import Kind
-from notifications.models import DeliveryStatus
+from outbox import dispatch
+from outbox.models import DeliveryStatus
 from tests.factories import submit
 
-from .conftest import notes_for
+from .conftest import email_of, notes_for
 from .workers import Worker, emails_for, publishing_to_the_real_broker, wait_until
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
@@ -36,7 +36,7 @@ def test_a_worker_killed_mid_send_then_restarted_delivers_exactly_once(
     )
     try:
         submit(draft, editor)
-        delivery = notes_for(managing, Kind.ARTICLE_SUBMITTED).get().deliveries.get()
+        delivery = email_of(notes_for(managing, Kind.ARTICLE_SUBMITTED).get())
         assert wait_until(lambda: _refreshed(delivery).status == DeliveryStatus.SENDING, timeout=20)
     finally:
         slow.kill()
@@ -47,7 +47,7 @@ def test_a_worker_killed_mid_send_then_restarted_delivers_exactly_once(
     restarted = Worker(mail_dir, tmp_path / "worker.log")
     try:
         # The sweeper's next run, once the row has sat mid-send past the threshold.
-        assert outbox.sweep(stuck_after=datetime.timedelta(0)) == [delivery.pk]
+        assert dispatch.sweep(stuck_after=datetime.timedelta(0)) == [delivery.pk]
         assert wait_until(lambda: _refreshed(delivery).status == DeliveryStatus.SENT, timeout=20)
     finally:
         restarted.stop()

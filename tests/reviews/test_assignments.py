@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
 from accounts.roles import EDITOR
@@ -411,3 +412,12 @@ def test_the_reviewer_role_comes_with_an_accepted_assignment_only(article, revie
     assert Role.REVIEWER in roles_for(reviewer.user, Article.objects.get(pk=article.pk))
     cancel_assignment(assignment, managing, reason="Reassigning.")
     assert not has_open_assignment(reviewer.user, article)
+
+
+def test_nobody_signed_out_or_the_system_holds_an_open_assignment(article, reviewer, managing):
+    # Found by typing reviews/roles.py: filtering by an AnonymousUser made Django raise instead of
+    # answering no. The domain refuses a signed-out person; it never crashes on one.
+    accept_assignment(assign_reviewer(article, reviewer, managing), reviewer.user)
+    assert not has_open_assignment(AnonymousUser(), article)
+    assert not has_open_assignment(None, article)
+    assert has_open_assignment(reviewer.user, article)

@@ -60,6 +60,14 @@ def test_only_someone_who_may_publish_schedules(approved, reviewer):
         schedule_publication(approved, timezone.now() + SOON, reviewer.user)
 
 
+def test_the_system_publishes_on_schedule_but_never_schedules(approved):
+    # Found by typing reviews/decisions.py: the system passed the permission check (it may
+    # publish), then the insert failed on the schedule's required scheduled_by.
+    with pytest.raises(NotPermitted):
+        schedule_publication(approved, timezone.now() + SOON, None)
+    assert not PublicationSchedule.objects.exists()
+
+
 def test_a_cancelled_schedule_publishes_nothing(approved, managing):
     at = timezone.now() + SOON
     schedule_publication(approved, at, managing)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.messages import get_messages
 
-from notifications.models import DeliveryStatus
+from outbox.models import DeliveryStatus
 from reviews.workflow import Action, perform
 from webhooks.models import Endpoint, WebhookMessage
 
@@ -85,7 +85,7 @@ def test_the_outbox_list_names_the_endpoint_and_kind_of_webhook_rows(
     with django_capture_on_commit_callbacks(execute=True):
         perform(article, Action.SUBMIT, bot)
 
-    page = staff.get("/admin/notifications/delivery/?channel=webhook").content.decode()
+    page = staff.get("/admin/outbox/delivery/?channel=webhook").content.decode()
     assert endpoint.url in page and "article.submitted" in page
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from audit.models import AuditEvent
-from notifications.models import DeliveryStatus
+from outbox.models import DeliveryStatus
 from reviews.workflow import Action, perform
 from tests.api.helpers import client_for, error_of
 from tests.factories import make_user

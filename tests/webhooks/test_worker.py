@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from notifications.models import DeliveryStatus
+from outbox.models import DeliveryStatus
 from reviews.workflow import Action, perform
 from tests.notifications.workers import Worker, publishing_to_the_real_broker, wait_until
 from webhooks.models import WebhookMessage

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from articles.models import Article, ArticleState
 from notifications.kinds import Kind
-from notifications.outbox import Message, notify
+from notifications.notify import Message, notify
 from reviews.models import CommentResponse, SectionComment
 from reviews.workflow import open_working_draft
 from tests.desk.articles.desk_setup import client_for, csp_problems, draft_post_data

@@ -9,7 +9,7 @@ from django.urls import reverse
 from articles.drafting import DraftContent, ReferenceInput, SectionInput, save_draft
 from articles.models import Audience, ReferenceKind
 from notifications.kinds import Kind
-from notifications.outbox import Message, notify
+from notifications.notify import Message, notify
 from reviews.decisions import answer_comment
 from reviews.models import ResponseStatus, SectionComment
 from reviews.workflow import open_working_draft

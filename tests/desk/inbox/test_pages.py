@@ -7,7 +7,7 @@ from django.urls import reverse
 from notifications.inbox import unread_count
 from notifications.kinds import Kind
 from notifications.models import Notification
-from notifications.outbox import Message, notify
+from notifications.notify import Message, notify
 from tests.desk.articles.desk_setup import client_for
 
 INBOX = "/desk/inbox/"

@@ -1,4 +1,4 @@
-"""The outbox: writing rows in the caller's transaction, and delivering them once.
+"""The outbox: delivering its rows once, retrying them, sweeping up the lost ones.
 
 Life of a row: ``pending`` → (claimed by a worker) ``sending`` → ``sent``; a
 failure goes back to ``pending`` with a later ``next_attempt_at`` until the
@@ -11,6 +11,9 @@ claim: a worker only sends after moving the row from ``pending`` to
 ``sending`` with a conditional UPDATE, so a second copy of the task finds
 nothing to do. (An email already handed to the mail server when its worker
 dies before recording it is sent again: email has no exactly-once.)
+
+Rows are written by the apps that own their channels, in the caller's
+transaction, then handed to ``enqueue_after_commit``.
 """
 
 from __future__ import annotations
@@ -19,117 +22,27 @@ import datetime
 import functools
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from typing import Any, Protocol
 
+from celery import Task
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from .channels import Undeliverable, spec_for
-from .kinds import ESSENTIAL_KINDS
-from .models import Channel, Delivery, DeliveryStatus, EmailMode, Notification, NotificationPreference
+from .models import Delivery, DeliveryStatus
 
 log = logging.getLogger(__name__)
 
 Status = DeliveryStatus
 
 
-@dataclass(frozen=True)
-class Message:
-    """What to tell someone: the inbox entry's content."""
-
-    kind: str
-    title: str
-    body: str = ""
-    url: str = ""
-    payload: dict[str, Any] = field(default_factory=dict)
-    essential: bool | None = None  # None: essential when its kind is
+# The Celery task that delivers one row (``outbox.tasks.deliver``): takes its id, says what happened.
+type DeliveryTask = Task[[int], str]
 
 
-def email_status(recipient, kind: str, essential: bool) -> tuple[str, str]:
-    """How the email for one notification goes out, from the recipient's preferences."""
-    if not recipient.email:
-        return Status.SKIPPED, "The recipient has no email address."
-    if essential:
-        return Status.PENDING, ""
-    pref = NotificationPreference.objects.filter(user=recipient).first()
-    if pref is None:
-        return Status.PENDING, ""
-    if kind in (pref.muted_kinds or []):
-        return Status.SKIPPED, "Muted by the recipient."
-    if pref.email_mode == EmailMode.DAILY_DIGEST:
-        return Status.HELD, ""
-    return Status.PENDING, ""
-
-
-def notify(
-    recipient,
-    message: Message,
-    *,
-    article=None,
-    event=None,
-    dedupe_key: str | None = None,
-    read: bool = False,
-) -> Notification | None:
-    """Write an inbox entry and its email outbox row in the caller's transaction.
-
-    With a ``dedupe_key`` this happens at most once for ever, whatever the
-    number of callers racing: the unique key decides. Returns None when the
-    key was already taken.
-    """
-    if dedupe_key and Notification.objects.filter(dedupe_key=dedupe_key).exists():
-        return None
-    essential = message.essential if message.essential is not None else message.kind in ESSENTIAL_KINDS
-    status, reason = email_status(recipient, message.kind, essential)
-    now = timezone.now()
-    try:
-        # A savepoint: losing the race for the key must not spoil the caller's transaction.
-        with transaction.atomic():
-            notification = Notification.objects.create(
-                recipient=recipient,
-                kind=message.kind,
-                article=article,
-                event=event,
-                title=message.title[:250],
-                body=message.body,
-                url=message.url,
-                payload=message.payload,
-                is_essential=essential,
-                created_at=now,
-                read_at=now if read else None,
-                dedupe_key=dedupe_key,
-            )
-            delivery = Delivery.objects.create(
-                channel=Channel.EMAIL,
-                notification=notification,
-                event=event,
-                status=status,
-                last_error=reason,
-                created_at=now,
-                next_attempt_at=now,
-                # Assume the after-commit enqueue works; it clears this if it does not.
-                queued_at=now if status == Status.PENDING else None,
-                dedupe_key=f"email:{dedupe_key}" if dedupe_key else None,
-            )
-    except IntegrityError:
-        if dedupe_key and Notification.objects.filter(dedupe_key=dedupe_key).exists():
-            return None
-        raise
-    if status == Status.PENDING:
-        enqueue_after_commit([delivery.pk])
-    return notification
-
-
-class DeliveryTask(Protocol):
-    """The Celery task that delivers one row (``notifications.tasks.deliver``)."""
-
-    def apply_async(self, args: tuple[int], countdown: float | None = None) -> object: ...
-
-
-# The task is set by NotificationsConfig.ready(): it wraps this module's deliver(), so
-# this module cannot import it without the two importing each other.
+# The task is set by OutboxConfig.ready(): it wraps this module's deliver(), so this module
+# cannot import it without the two importing each other.
 _delivery_task: DeliveryTask | None = None
 
 
@@ -141,7 +54,7 @@ def use_delivery_task(task: DeliveryTask) -> None:
 
 def delivery_task() -> DeliveryTask:
     if _delivery_task is None:
-        raise RuntimeError("No delivery task: NotificationsConfig.ready() sets it when Django starts.")
+        raise RuntimeError("No delivery task: OutboxConfig.ready() sets it when Django starts.")
     return _delivery_task
 
 
@@ -152,7 +65,7 @@ def enqueue_after_commit(delivery_ids: Iterable[int]) -> None:
         transaction.on_commit(functools.partial(enqueue, ids), robust=True)
 
 
-def enqueue(delivery_ids: Iterable[int], countdown: float | None = None) -> int:
+def enqueue(delivery_ids: Iterable[int], countdown: float = 0) -> int:
     """Hand the rows to the broker; returns how many were queued.
 
     The broker being down is not an error for the caller: the rows stay
@@ -193,7 +106,7 @@ def deliver(delivery_id: int, *, now: datetime.datetime | None = None) -> str:
     )
     if not claimed:
         return "not-claimed"  # sent already, in another worker's hands, or not due yet
-    delivery = Delivery.objects.select_related("notification__recipient").get(pk=delivery_id)
+    delivery = Delivery.objects.get(pk=delivery_id)
     spec = None
     try:
         spec = spec_for(delivery.channel)
