@@ -136,7 +136,9 @@ def stored_hashes(keys: Iterable[tuple[int, int]]) -> dict[tuple[int, int], Hash
         for index, digest in LogLeaf.objects.filter(index__in=leaves).values_list("index", "hash"):
             found[0, index] = bytes(digest)
     if nodes:
-        for level, index, digest in LogNode.objects.filter(pk__in=nodes).values_list("level", "index", "hash"):
+        for level, index, digest in LogNode.objects.filter(pk__in=nodes).values_list(
+            "level", "index", "hash"
+        ):
             found[level, index] = bytes(digest)
     missing = wanted - found.keys()
     if missing:
@@ -364,9 +366,8 @@ def prove(events: Sequence[AuditEvent]) -> dict[int, Proof]:
     checkpoint = latest_checkpoint()
     if checkpoint is None or not events:
         return {}
-    rows = (
-        LogLeaf.objects.filter(event__in=[e.pk for e in events], index__lt=checkpoint.size)
-        .values("index", "event_id", *(f"event__{c}" for c in entries.COLUMNS))
+    rows = LogLeaf.objects.filter(event__in=[e.pk for e in events], index__lt=checkpoint.size).values(
+        "index", "event_id", *(f"event__{c}" for c in entries.COLUMNS)
     )
     proofs = {}
     for row in rows:

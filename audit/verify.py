@@ -130,7 +130,7 @@ def _check_nodes(completed: list[tuple[int, int, bytes]]) -> None:
     for level, index, digest in completed:
         if stored[level, index] != digest:
             first, last = index << level, ((index + 1) << level) - 1
-            raise Broken(f"the stored subtree over entries {first}–{last} does not match those entries")
+            raise Broken(f"the stored subtree over entries {first} to {last} does not match those entries")
 
 
 def check_log(report: Report, *, since: int, since_root: bytes | None) -> tuple[int, bytes]:
@@ -158,7 +158,9 @@ def check_log(report: Report, *, since: int, since_root: bytes | None) -> tuple[
             raise Broken(f"entry {appender.size} is missing from the log (the next one is {row['index']})")
         key = (row["xact"], row["seq"])
         if previous_key is not None and key <= previous_key:
-            raise Broken(f"{name}: it is out of the log's order (it should come before the entry ahead of it)")
+            raise Broken(
+                f"{name}: it is out of the log's order (it should come before the entry ahead of it)"
+            )
         previous_key = key
         leaf = entries.leaf_hash_of(row)
         if leaf != row["leaf"]:
@@ -172,7 +174,9 @@ def check_log(report: Report, *, since: int, since_root: bytes | None) -> tuple[
             appender.completed.clear()
         while pending is not None and pending[0].size == appender.size:
             if appender.root() != pending[1].root:
-                raise Broken(f"the checkpoint at size {appender.size}: its root is not the root of the entries")
+                raise Broken(
+                    f"the checkpoint at size {appender.size}: its root is not the root of the entries"
+                )
             last_size, last_root = appender.size, appender.root()
             report.checkpoints += 1
             pending = next(checkpoints, None)
@@ -184,7 +188,7 @@ def check_log(report: Report, *, since: int, since_root: bytes | None) -> tuple[
         )
     if appender.size > last_size:
         raise Broken(
-            f"entries {last_size}–{appender.size - 1} are in the log but no signed checkpoint covers them"
+            f"entries {last_size} to {appender.size - 1} are in the log but no signed checkpoint covers them"
         )
     top = appender.size.bit_length()
     beyond = Q(level__gt=top)
@@ -199,7 +203,9 @@ def check_log(report: Report, *, since: int, since_root: bytes | None) -> tuple[
         try:
             merkle.verify_consistency(since, last_size, since_root, last_root, proof)
         except merkle.ProofError as error:
-            raise Broken(f"the checkpoint at size {last_size} does not extend the one verified before: {error}")
+            raise Broken(
+                f"the checkpoint at size {last_size} does not extend the one verified before: {error}"
+            ) from None
     return last_size, last_root
 
 
@@ -217,7 +223,9 @@ def check_events(report: Report, *, since: int, sealed: int) -> None:
     if last_key is not None:
         in_range = AuditEvent.objects.filter(after(first_key)).exclude(after(last_key))
         if in_range.count() != sealed - since:
-            skipped = in_range.filter(leaf__isnull=True).order_by("xact", "seq").values("id", *entries.COLUMNS)
+            skipped = (
+                in_range.filter(leaf__isnull=True).order_by("xact", "seq").values("id", *entries.COLUMNS)
+            )
             first = skipped.first()
             what = _event_name(first) if first else "an event"
             raise Broken(f"{what}: it is missing from the log, which holds later events")

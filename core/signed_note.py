@@ -165,5 +165,7 @@ def open_note(note: str, verifier: Verifier) -> str:
         if len(raw) == 4 + 64 and verifier.verifies(text.encode(), raw[4:]):
             return text
     if found_key:
-        raise NoteError(f"The signature by {verifier.name} does not match the note: it was altered or forged.")
+        raise NoteError(
+            f"The signature by {verifier.name} does not match the note: it was altered or forged."
+        )
     raise NoteError(f"The note carries no signature by the key {verifier.name}.")

@@ -6,8 +6,8 @@ from typing import Any
 
 from django.forms import MultiWidget
 
-from audit.verify import verify as verify_trail
 from audit.models import AuditEvent
+from audit.verify import verify as verify_trail
 
 
 def rendered_form_data(response) -> dict[str, Any]:

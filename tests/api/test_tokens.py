@@ -14,8 +14,8 @@ from rest_framework.test import APIClient
 
 from accounts.roles import EDITOR, INTEGRATION_CLIENT, MANAGING_EDITOR
 from api.models import ApiToken
-from audit.verify import verify as verify_trail
 from audit.models import AuditEvent
+from audit.verify import verify as verify_trail
 from tests.api.helpers import client_for, error_of, fast_user
 from tests.factories import PASSWORD, make_user
 

@@ -13,8 +13,8 @@ from django.urls.resolvers import RoutePattern
 from articles import drafting
 from articles.drafting import RESERVED_SLUGS, DraftContent, create_article
 from articles.models import Article
-from audit.verify import verify as verify_trail
 from audit.models import AuditEvent
+from audit.verify import verify as verify_trail
 from core.errors import ContentInvalid
 from tests.factories import make_specialty
 

@@ -38,7 +38,9 @@ def test_a_seal_appends_every_event_in_order_and_signs_a_checkpoint_of_the_refer
     done = seal_log()
 
     assert done.size == 5 and done.added == 5
-    assert list(LogLeaf.objects.order_by("index").values_list("event_id", flat=True)) == [e.pk for e in events]
+    assert list(LogLeaf.objects.order_by("index").values_list("event_id", flat=True)) == [
+        e.pk for e in events
+    ]
     reference = merkle.MemoryTree([bytes.fromhex(e.leaf_hash) for e in events])
     checkpoint = Checkpoint.objects.get()
     assert bytes(checkpoint.root_hash) == reference.root()

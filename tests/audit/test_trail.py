@@ -3,7 +3,6 @@ concurrent writers (the log that seals them: test_log.py; tampering: test_verify
 
 from __future__ import annotations
 
-import itertools
 import threading
 from io import StringIO
 
@@ -16,11 +15,11 @@ from accounts.roles import EDITOR, MANAGING_EDITOR, REVIEWER
 from articles.models import Article, ArticleState
 from audit import entries
 from audit.chain import RequestInfo, record
-from tests.factories import seal_log as seal
-from audit.verify import verify
 from audit.models import AuditEvent, AuditTrailIsAppendOnly, LogLeaf
+from audit.verify import verify
 from reviews.workflow import Action, TransitionNotAllowed, perform
 from tests.factories import approve_directly, make_article, make_user, reread, submit
+from tests.factories import seal_log as seal
 
 
 @pytest.fixture

@@ -11,10 +11,13 @@ from core.signed_note import NoteError, generate_signer, open_note, read_signer,
 # ours must come out byte for byte the same.
 GO_SIGNER = "PRIVATE+KEY+PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz"
 GO_VERIFIER = "PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW"
-GO_TEXT = "If you think cryptography is the answer to your problem,\nthen you don't know what your problem is.\n"
+GO_TEXT = (
+    "If you think cryptography is the answer to your problem,\nthen you don't know what your problem is.\n"
+)
 GO_NOTE = (
     GO_TEXT
-    + "\n\u2014 PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n"
+    + "\n\u2014 PeterNeumann "
+    + "x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n"
 )
 
 
@@ -33,7 +36,7 @@ def test_a_changed_text_or_signature_is_refused_saying_so():
     with pytest.raises(NoteError, match="altered or forged"):
         open_note(GO_NOTE.replace("cryptography", "cryptographY"), verifier)
     forged = GO_NOTE.replace("x08go/ZJ", "x08go/ZK")
-    with pytest.raises(NoteError, match="altered or forged|no signature"):
+    with pytest.raises(NoteError, match=r"altered or forged|no signature"):
         open_note(forged, verifier)
 
 

@@ -11,8 +11,8 @@ from django.urls import reverse
 from accounts.roles import EDITOR, MANAGING_EDITOR, REVIEWER
 from articles.content import check_version, compute_content_hash
 from articles.models import Article, ArticleState, ArticleVersion, Audience, Reference, Section, Specialty
-from audit.verify import verify as verify_trail
 from audit.models import AuditEvent
+from audit.verify import verify as verify_trail
 from reviews.models import BoardMember, Decision, Review, ReviewAssignment
 
 CERVICAL = "cervical-insufficiency-in-pregnancy"

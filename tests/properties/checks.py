@@ -24,8 +24,8 @@ from django.db.models import Prefetch
 
 from articles.content import compute_content_hash
 from articles.models import Article, ArticleState, ArticleVersion, Specialty
-from audit.verify import verify as verify_trail
 from audit.models import AuditEvent
+from audit.verify import verify as verify_trail
 from core import audit_actions
 from core.errors import DomainError
 from public.index import index_articles, search_articles

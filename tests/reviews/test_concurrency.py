@@ -9,8 +9,8 @@ import pytest
 from django.db import connection
 
 from articles.models import Article, ArticleState
-from audit.verify import verify as verify_trail
 from audit.models import AuditEvent
+from audit.verify import verify as verify_trail
 from reviews.models import AssignmentStatus, Review, ReviewAssignment
 from tests.reviews.helpers import approve, ready_to_review
 

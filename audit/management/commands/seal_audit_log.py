@@ -13,7 +13,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--per-checkpoint", type=int, default=100_000, help="Entries per signed checkpoint (default 100000)."
+            "--per-checkpoint",
+            type=int,
+            default=100_000,
+            help="Entries per signed checkpoint (default 100000).",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
