@@ -76,7 +76,7 @@ from articles.models import (
     Specialty,
 )
 from audit import entries as audit_entries
-from audit.log import LogError, seal_all
+from audit.log import seal_all
 from audit.models import AuditEvent, LogLeaf, LogNode
 from reviews.models import (
     CHECKLIST_ITEMS,
@@ -942,12 +942,15 @@ class BenchSeeder:
             if size >= target:
                 return size
             # On PostgreSQL the sealer stops at the oldest transaction running on the whole
-            # server: another database's open transaction holds the rest back for a while.
+            # server: another database's open transaction holds the rest back for a while. The
+            # events are written and valid; sealing them can wait for the beat or the command.
             if time.monotonic() > deadline:
-                raise LogError(
-                    f"only {size:,} of {target:,} events could be sealed within "
-                    f"{self.SEAL_PATIENCE} s: a transaction left open on the server holds the rest back"
+                self.log(
+                    f"  only {size:,} of {target:,} events sealed after {self.SEAL_PATIENCE} s: a "
+                    "transaction open on the server holds the rest back; run `manage.py "
+                    "seal_audit_log` once it has finished"
                 )
+                return size
             time.sleep(1)
 
 
