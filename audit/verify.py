@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q
+from django.db import transaction
 from django.utils import timezone
 
 from core import log_key
@@ -157,6 +157,22 @@ def _check_nodes(completed: list[tuple[int, int, bytes]]) -> None:
                 )
 
 
+def _check_nothing_beyond(size: int) -> None:
+    """No stored subtree lies past the last entry (a tree truncated below its nodes).
+
+    One primary-key probe per level: the same condition as one query OR-ed over the levels reads
+    the whole table (0.8 s at 1.5 M entries), which would be most of an incremental check.
+    """
+    top = size.bit_length()
+    # Lowest level first, as reading the table in key order would find them.
+    beyond = [LogNode.objects.filter(level=level, index__gte=size >> level) for level in range(1, top + 1)]
+    beyond.append(LogNode.objects.filter(level__gt=top))
+    for nodes in beyond:
+        extra = nodes.values_list("level", flat=True).first()
+        if extra is not None:
+            raise Broken(f"the stored tree has a subtree (level {extra}) beyond its last entry")
+
+
 def check_log(report: Report, *, since: int, since_root: bytes | None) -> tuple[int, bytes]:
     """Re-hash the entries from ``since`` on and hold them against the stored tree and checkpoints.
 
@@ -214,13 +230,7 @@ def check_log(report: Report, *, since: int, since_root: bytes | None) -> tuple[
         raise Broken(
             f"entries {last_size} to {appender.size - 1} are in the log but no signed checkpoint covers them"
         )
-    top = appender.size.bit_length()
-    beyond = Q(level__gt=top)
-    for level in range(1, top + 1):
-        beyond |= Q(level=level, index__gte=appender.size >> level)
-    extra_nodes = LogNode.objects.filter(beyond).first()
-    if extra_nodes is not None:
-        raise Broken(f"the stored tree has a subtree (level {extra_nodes.level}) beyond its last entry")
+    _check_nothing_beyond(appender.size)
     if since and last_size > since and since_root is not None:
         # The incremental check's anchor: each newer checkpoint extends the tree verified before.
         proof = consistency_proof(since, last_size)
@@ -271,10 +281,15 @@ def verify(*, full: bool = True, remember: bool = False) -> Report:
             report.notes.append(f"continuing from the tree verified at {anchor.size} entries")
     report.since = start_size
     try:
-        if full:
-            check_old_chain(report)
-        size, root = check_log(report, since=start_size, since_root=start_root)
-        check_events(report, since=start_size, sealed=start_size + report.entries)
+        # Read in one transaction: each query's rows then stream from the server as they are
+        # checked. Outside one, chunked reads declare WITH HOLD cursors, which copy the whole
+        # result before the first row comes back (most of a full check's time at 1.5 M events).
+        # Reading writes nothing, so the transaction holds no sealer back (audit.log).
+        with transaction.atomic():
+            if full:
+                check_old_chain(report)
+            size, root = check_log(report, since=start_size, since_root=start_root)
+            check_events(report, since=start_size, sealed=start_size + report.entries)
     except Broken as broken:
         report.problem = str(broken)
         return report
