@@ -87,6 +87,8 @@ def _article_payload(article: Article, event: AuditEvent) -> dict[str, Any]:
 @handles(audit_actions.ARTICLE_SUBMIT)
 def _submitted(event: AuditEvent) -> list[Notice]:
     article, number = event.article, event.payload.get("version")
+    if article is None:
+        return []  # every article transition names its article; nothing to tell otherwise
     url = links.article_url(article)
     payload = _article_payload(article, event)
     notices = [
@@ -135,6 +137,8 @@ def _changes_requested_key(article: Article, version: int, user: User) -> str:
 @handles(audit_actions.ARTICLE_REQUEST_CHANGES, audit_actions.ARTICLE_RETURN)
 def _changes_requested(event: AuditEvent) -> list[Notice]:
     article, number = event.article, event.payload.get("version")
+    if article is None:
+        return []  # every article transition names its article; nothing to tell otherwise
     reason = event.payload.get("reason", "")
     who = (
         "The managing editor returned it"
@@ -162,6 +166,8 @@ def _changes_requested(event: AuditEvent) -> list[Notice]:
 @handles(audit_actions.ARTICLE_REJECT)
 def _rejected(event: AuditEvent) -> list[Notice]:
     article = event.article
+    if article is None:
+        return []  # every article transition names its article; nothing to tell otherwise
     reason = event.payload.get("reason", "")
     return [
         Notice(
@@ -180,6 +186,8 @@ def _rejected(event: AuditEvent) -> list[Notice]:
 @handles(audit_actions.ARTICLE_APPROVE)
 def _approved(event: AuditEvent) -> list[Notice]:
     article, number = event.article, event.payload.get("version")
+    if article is None:
+        return []  # every article transition names its article; nothing to tell otherwise
     message = Message(
         Kind.ARTICLE_APPROVED,
         f"Approved: {article.title}",
@@ -194,6 +202,8 @@ def _approved(event: AuditEvent) -> list[Notice]:
 @handles(audit_actions.ARTICLE_PUBLISH)
 def _published(event: AuditEvent) -> list[Notice]:
     article, number = event.article, event.payload.get("version")
+    if article is None:
+        return []  # every article transition names its article; nothing to tell otherwise
     url = links.article_url(article)
     payload = _article_payload(article, event)
     published = Message(
@@ -228,6 +238,8 @@ def _published(event: AuditEvent) -> list[Notice]:
 @handles(audit_actions.ARTICLE_REREVIEW_FLAGGED)
 def _rereview_flagged(event: AuditEvent) -> list[Notice]:
     article = event.article
+    if article is None:
+        return []  # every article transition names its article; nothing to tell otherwise
     reason = event.payload.get("reason", "")
     cited = event.payload.get("reference", "")
     return [

@@ -72,7 +72,7 @@ class Item:
 
 
 def revision_days() -> int:
-    return settings.VETTED.get("REVISION_DAYS", 14)
+    return int(settings.VETTED.get("REVISION_DAYS", 14))
 
 
 def open_items(phase: str, latest_deadline_day: datetime.date) -> list[Item]:
@@ -140,7 +140,7 @@ def reminder_message(rule: ReminderRule, item: Item, today: datetime.date) -> Me
             else "",
             Phase.REVIEW: f"{a.reviewer.display_name}'s review of" if a else "",
             Phase.REVISION: "The editor's revision of",
-        }[rule.phase]
+        }[Phase(rule.phase)]
         title = f"Overdue ({phrase}): {title_text}"
         body = f"{what} “{title_text}” is {phrase} (deadline {_when(item.deadline)})."
         url = links.article_url(item.article)
@@ -149,17 +149,17 @@ def reminder_message(rule: ReminderRule, item: Item, today: datetime.date) -> Me
             Phase.INVITATION: Kind.REMINDER_INVITATION,
             Phase.REVIEW: Kind.REMINDER_REVIEW,
             Phase.REVISION: Kind.REMINDER_REVISION,
-        }[rule.phase]
+        }[Phase(rule.phase)]
         task = {
             Phase.INVITATION: "Please accept or decline the invitation to review",
             Phase.REVIEW: "Your review of",
             Phase.REVISION: "The revision of",
-        }[rule.phase]
+        }[Phase(rule.phase)]
         title = {
             Phase.INVITATION: f"Please answer the invitation ({phrase}): {title_text}",
             Phase.REVIEW: f"Review {phrase}: {title_text}",
             Phase.REVISION: f"Revision {phrase}: {title_text}",
-        }[rule.phase]
+        }[Phase(rule.phase)]
         body = f"{task} “{title_text}” is {phrase} (deadline {_when(item.deadline)})."
         url = (
             links.assignment_url(a.pk)
@@ -192,7 +192,11 @@ def existing_keys(keys: list[str], chunk: int = 500) -> set[str]:
     found: set[str] = set()
     for start in range(0, len(keys), chunk):
         part = keys[start : start + chunk]
-        found.update(Notification.objects.filter(dedupe_key__in=part).values_list("dedupe_key", flat=True))
+        found.update(
+            key
+            for key in Notification.objects.filter(dedupe_key__in=part).values_list("dedupe_key", flat=True)
+            if key is not None
+        )
     return found
 
 

@@ -26,13 +26,15 @@ from articles.content import compute_content_hash
 from articles.models import Article, ArticleState, ArticleVersion, Specialty
 from audit.models import AuditEvent
 from audit.verify import verify as verify_trail
-from core import audit_actions
+from audit.verify_proof import verify_bundle
+from core import audit_actions, log_key
 from core.errors import DomainError
 from public.index import index_articles, search_articles
 from public.json_ld import review_facts
 from public.pages import article_page, published_history, published_reviewers
 from public.pointers import resolve_article
 from public.render_cache import render_version
+from public.verification import as_json, verification
 from reviews import workflow
 from reviews.board import _conflict_reasons, _facts
 from reviews.models import BoardMember, ConflictOfInterest, Decision, Review, ReviewAssignment
@@ -399,6 +401,21 @@ def check_state_changes_audited(
 def check_chain() -> None:
     report = verify_trail()
     assert report.ok, f"Property 4: verify_audit fails: {report.problem}."
+
+
+def check_published_version_provable(article: Article) -> bool:
+    """Property 1, as a reader can check it: the published version's approvals and its publication
+    are each one audit event, and once sealed, the public "Verify this review" answer passes the
+    standalone verifier with nothing but the log's public key. True when it was checked so."""
+    found = verification(resolve_article(article.slug))
+    assert found is not None, f"Property 1: {article.slug} is published but has no verification record."
+    missing = [e.kind for e in found.record.events if e.status == "not_in_log"]
+    assert not missing, f"Property 1: {article.slug}'s published version has no log entry for: {missing}."
+    if found.record.complete:
+        result = verify_bundle(as_json(found), log_key.verifier())
+        assert result.ok, (
+            f"Property 1: the verifier refuses {article.slug}: {result.problems or result.events}."
+        )
 
 
 def events_since(seq: int) -> list[dict[str, Any]]:

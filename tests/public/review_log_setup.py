@@ -6,16 +6,11 @@ Shared by tests/public/test_verify_review.py and tests/audit/test_verify_proof.p
 
 from __future__ import annotations
 
-import time
-
 from articles.models import Article
-from audit.log import seal
-from audit.models import AuditEvent
 from reviews.workflow import Action, perform
-from tests.factories import make_article, reread, submit
+from tests.factories import make_article, reread, seal_log, submit
 from tests.reviews.helpers import approve, make_reviewer, ready_to_review
 
-SEAL_PATIENCE_SECONDS = 10
 ANA = ("ana", "Dr Ana Reyes", "MD, FACOG")
 BEN = ("ben", "Dr Ben Osei", "MBChB")
 
@@ -37,20 +32,8 @@ def publish_signed(editor, managing, *reviewers: tuple[str, str, str], **article
 
 
 def seal_everything() -> None:
-    """Seal until every event is in the log (call it in a test that commits: the sealer never
-    takes the events of a transaction still running, its own caller's included).
-
-    The sealer leaves events of transactions that may still be running anywhere on the server
-    (``audit.log``); another test session's open transaction on the same PostgreSQL can hold
-    ours back for a moment, so this waits for it, briefly.
-    """
-    deadline = time.monotonic() + SEAL_PATIENCE_SECONDS
-    while True:
-        assert seal() is not None, "another sealer holds the lock"
-        if not AuditEvent.objects.filter(leaf__isnull=True).exists():
-            return
-        assert time.monotonic() < deadline, "events stayed unsealed: a transaction elsewhere stayed open"
-        time.sleep(0.1)
+    """Seal until every event is in the log, as the beat would (``tests.factories.seal_log``)."""
+    seal_log()
 
 
 def verify_json(client, article: Article) -> dict:
