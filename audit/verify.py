@@ -10,11 +10,12 @@ not fit.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q
+from django.db import transaction
 from django.utils import timezone
 
 from core import log_key
@@ -28,7 +29,6 @@ from .log import (
     after,
     consistency_proof,
     frontier_hashes,
-    stored_hashes,
 )
 from .models import AuditChainHead, AuditEvent, Checkpoint, LogLeaf, LogNode, VerifiedTree
 
@@ -50,6 +50,11 @@ class Report:
     @property
     def ok(self) -> bool:
         return not self.problem
+
+    @property
+    def checked(self) -> int:
+        """Events checked: those in the log (old chain events included) and those not sealed yet."""
+        return self.entries + self.unsealed
 
 
 class Broken(Exception):
@@ -112,25 +117,60 @@ def _checkpoints(since: int, verifier: Verifier) -> Iterator[tuple[Checkpoint, C
 
 
 def _leaf_rows(since: int) -> Iterator[dict[str, Any]]:
-    columns = {f"event__{c}": c for c in (*entries.COLUMNS, "id", "xact")}
+    names = (*entries.COLUMNS, "id", "xact")
     rows = (
         LogLeaf.objects.filter(index__gte=since)
         .order_by("index")
-        .values("index", "hash", *columns)
+        .values_list("index", "hash", *(f"event__{name}" for name in names))
         .iterator(chunk_size=CHUNK)
     )
-    for row in rows:
-        event = {short: row[long] for long, short in columns.items()}
-        event["index"], event["leaf"] = row["index"], bytes(row["hash"])
+    for index, digest, *fields in rows:
+        event = dict(zip(names, fields, strict=True))
+        event["index"], event["leaf"] = index, bytes(digest)
         yield event
 
 
 def _check_nodes(completed: list[tuple[int, int, bytes]]) -> None:
-    stored = stored_hashes((level, index) for level, index, _ in completed)
+    """The stored subtrees match the ones recomputed from the entries.
+
+    Read by index range, level by level: the subtrees completed by consecutive entries are
+    consecutive at each level, and a range scan of the primary key reads thousands of them in
+    the time a list of (level, index) pairs takes to plan.
+    """
+    by_level: dict[int, dict[int, bytes]] = defaultdict(dict)
     for level, index, digest in completed:
-        if stored[level, index] != digest:
+        by_level[level][index] = digest
+    for level, recomputed in sorted(by_level.items()):
+        stored = dict(
+            LogNode.objects.filter(
+                level=level, index__gte=min(recomputed), index__lte=max(recomputed)
+            ).values_list("index", "hash")
+        )
+        for index, digest in sorted(recomputed.items()):
+            found = stored.get(index)
             first, last = index << level, ((index + 1) << level) - 1
-            raise Broken(f"the stored subtree over entries {first} to {last} does not match those entries")
+            if found is None:
+                raise Broken(f"the stored tree lacks the subtree over entries {first} to {last}")
+            if bytes(found) != digest:
+                raise Broken(
+                    f"the stored subtree over entries {first} to {last} does not match those entries"
+                )
+
+
+def _check_nothing_beyond(size: int) -> None:
+    """No stored subtree lies past the last entry (a tree truncated below its nodes).
+
+    One primary-key probe per level: the same condition as one query OR-ed over the levels reads
+    the whole table (0.8 s at 1.5 M entries), which would be most of an incremental check.
+    """
+    top = size.bit_length()
+    # Lowest level first, as reading the table in key order would find them.
+    beyond = [LogNode.objects.filter(level=level, index__gte=size >> level) for level in range(1, top + 1)]
+    beyond.append(LogNode.objects.filter(level__gt=top))
+    for nodes in beyond:
+        extra = nodes.values_list("level", flat=True).first()
+        if extra is not None:
+            raise Broken(f"the stored tree has a subtree (level {extra}) beyond its last entry")
 
 
 def check_log(report: Report, *, since: int, since_root: bytes | None) -> tuple[int, bytes]:
@@ -190,13 +230,7 @@ def check_log(report: Report, *, since: int, since_root: bytes | None) -> tuple[
         raise Broken(
             f"entries {last_size} to {appender.size - 1} are in the log but no signed checkpoint covers them"
         )
-    top = appender.size.bit_length()
-    beyond = Q(level__gt=top)
-    for level in range(1, top + 1):
-        beyond |= Q(level=level, index__gte=appender.size >> level)
-    extra_nodes = LogNode.objects.filter(beyond).first()
-    if extra_nodes is not None:
-        raise Broken(f"the stored tree has a subtree (level {extra_nodes.level}) beyond its last entry")
+    _check_nothing_beyond(appender.size)
     if since and last_size > since and since_root is not None:
         # The incremental check's anchor: each newer checkpoint extends the tree verified before.
         proof = consistency_proof(since, last_size)
@@ -247,10 +281,15 @@ def verify(*, full: bool = True, remember: bool = False) -> Report:
             report.notes.append(f"continuing from the tree verified at {anchor.size} entries")
     report.since = start_size
     try:
-        if full:
-            check_old_chain(report)
-        size, root = check_log(report, since=start_size, since_root=start_root)
-        check_events(report, since=start_size, sealed=start_size + report.entries)
+        # Read in one transaction: each query's rows then stream from the server as they are
+        # checked. Outside one, chunked reads declare WITH HOLD cursors, which copy the whole
+        # result before the first row comes back (most of a full check's time at 1.5 M events).
+        # Reading writes nothing, so the transaction holds no sealer back (audit.log).
+        with transaction.atomic():
+            if full:
+                check_old_chain(report)
+            size, root = check_log(report, since=start_size, since_root=start_root)
+            check_events(report, since=start_size, sealed=start_size + report.entries)
     except Broken as broken:
         report.problem = str(broken)
         return report
