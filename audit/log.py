@@ -1,6 +1,6 @@
 """The review log: an append-only Merkle tree (RFC 6962) over the audit trail, sealed and signed.
 
-Writers never touch the tree: each event is written with its own leaf hash (``audit.chain``).
+Writers never touch the tree: each event is written with its own leaf hash (``audit.trail``).
 The sealer, one at a time, appends committed events to the tree in a fixed order, stores every
 complete subtree's hash (``LogNode``), and signs a checkpoint of the new size and root. Proofs are
 then read from the stored nodes: at most two per level, one query.

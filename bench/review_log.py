@@ -68,9 +68,9 @@ def main() -> int:
     from django.db import connection
 
     import core.audit_actions as audit_actions
-    from audit.chain import record
     from audit.log import inclusion_proof, latest_checkpoint, prove, seal_all
     from audit.models import AuditEvent, LogLeaf
+    from audit.trail import record
     from audit.verify import verify
     from bench.results import Row, merge_rows
 

@@ -25,7 +25,7 @@ database's own protections still apply: the audit trigger only refuses
 UPDATE/DELETE, and foreign keys are deferred to commit, which lets an article
 point at its published version before that version's row is written.
 
-The audit events are written as ``audit.chain.record`` writes them (review log
+The audit events are written as ``audit.trail.record`` writes them (review log
 entries of version 2, ``audit.entries``): sorted by time, each given an id (and
 ``seq``) drawn from the id column's own sequence, the writing transaction's id
 (``xact``), a secret ``request_salt`` and its leaf hash. They are one
@@ -354,7 +354,7 @@ _ENCODER = DjangoJSONEncoder()
 
 
 def _iso(moment: dt.datetime) -> str:
-    # Exactly what audit.chain's DjangoJSONEncoder round trip stores for a datetime.
+    # Exactly what audit.trail's DjangoJSONEncoder round trip stores for a datetime.
     return _ENCODER.default(moment)
 
 
@@ -957,7 +957,7 @@ class BenchSeeder:
 def _event_numbers(count: int) -> tuple[list[int], int]:
     """Ids (and seqs) for ``count`` new events, ascending, and the writing transaction's id.
 
-    The same numbers ``audit.chain.record`` would draw, in one round trip: on PostgreSQL from the
+    The same numbers ``audit.trail.record`` would draw, in one round trip: on PostgreSQL from the
     id column's sequence (concurrent writers interleave, never collide) with
     ``pg_current_xact_id()``; on SQLite, which writes one transaction at a time, after the largest.
     """

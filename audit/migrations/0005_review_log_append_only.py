@@ -3,7 +3,7 @@
 - On PostgreSQL the trigger function of migration 0002 now also refuses UPDATE, DELETE and
   TRUNCATE on the log's leaves, nodes and checkpoints.
 - Since the log, an event's number (``seq``) is its id, drawn from the id column's sequence
-  (audit.chain): the sequence is moved past every number the old chain used, so the two never meet.
+  (audit.trail): the sequence is moved past every number the old chain used, so the two never meet.
 """
 
 from django.db import migrations

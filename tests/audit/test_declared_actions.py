@@ -7,8 +7,8 @@ from django.urls import reverse
 
 import core.audit_actions as audit_actions
 from accounts.roles import EDITOR, MANAGING_EDITOR
-from audit.chain import record
 from audit.models import AuditEvent
+from audit.trail import record
 from tests.factories import make_article, make_user, submit, valid_content
 
 pytestmark = pytest.mark.django_db

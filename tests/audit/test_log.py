@@ -14,10 +14,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from audit import entries, log, merkle
-from audit.chain import record
 from audit.log import CheckpointText, seal
 from audit.models import AuditEvent, Checkpoint, LogLeaf, LogNode
 from audit.tasks import seal_log as seal_task
+from audit.trail import record
 from audit.verify import verify
 from core import log_key
 from core.signed_note import open_note

@@ -14,8 +14,8 @@ from django.db import DatabaseError, connection, transaction
 from accounts.roles import EDITOR, MANAGING_EDITOR, REVIEWER
 from articles.models import Article, ArticleState
 from audit import entries
-from audit.chain import RequestInfo, record
 from audit.models import AuditEvent, AuditTrailIsAppendOnly, LogLeaf
+from audit.trail import RequestInfo, record
 from audit.verify import verify
 from reviews.workflow import Action, TransitionNotAllowed, perform
 from tests.factories import approve_directly, make_article, make_user, reread, submit

@@ -13,9 +13,9 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from audit import entries
-from audit.chain import record
 from audit.log import CheckpointText, LogError
 from audit.models import AuditEvent, Checkpoint, LogLeaf, LogNode, VerifiedTree
+from audit.trail import record
 from audit.verify import verify
 from core import log_key
 from core.signed_note import generate_signer, open_note, sign_note

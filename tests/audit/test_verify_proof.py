@@ -16,9 +16,9 @@ from django.core.cache import cache
 
 from accounts.roles import EDITOR, MANAGING_EDITOR
 from audit import verify_proof
-from audit.chain import record as write_event
 from audit.checkpoints import CheckpointText
 from audit.log import latest_checkpoint
+from audit.trail import record as write_event
 from core import log_key
 from core.signed_note import generate_signer, open_note, sign_note
 from tests.factories import make_user

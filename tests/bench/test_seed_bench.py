@@ -11,9 +11,9 @@ from django.db.models import Count, F, Max, Min
 
 from articles.content import check_version, compute_content_hash
 from articles.models import Article, ArticleState, ArticleVersion, Audience, Section
-from audit.chain import record
 from audit.log import latest_checkpoint
 from audit.models import AuditEvent, LogLeaf
+from audit.trail import record
 from audit.verify import verify
 from reviews.decisions import approvals_binding
 from reviews.models import AssignmentStatus, Decision, Review, ReviewAssignment

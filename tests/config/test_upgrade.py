@@ -168,7 +168,7 @@ def test_a_database_made_by_the_previous_main_with_demo_data_upgrades_without_lo
         upgrade_database,
         "shell",
         "-c",
-        "from audit.chain import record; import core.audit_actions as a\n"
+        "from audit.trail import record; import core.audit_actions as a\n"
         "for n in range(3): record(a.DRAFT_SAVED, target_type='article', target_id=str(n))",
     )
     manage(ROOT, upgrade_database, "seal_audit_log")

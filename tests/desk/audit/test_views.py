@@ -11,8 +11,8 @@ import time_machine
 from django.urls import reverse
 
 from accounts.roles import EDITOR, MANAGING_EDITOR, REVIEWER
-from audit.chain import record
 from audit.models import AuditEvent
+from audit.trail import record
 from tests.factories import make_article, make_user, submit, valid_content
 
 pytestmark = pytest.mark.django_db
