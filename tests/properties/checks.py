@@ -407,7 +407,10 @@ def check_published_version_provable(article: Article) -> bool:
     """Property 1, as a reader can check it: the published version's approvals and its publication
     are each one audit event, and once sealed, the public "Verify this review" answer passes the
     standalone verifier with nothing but the log's public key. True when it was checked so."""
-    found = verification(resolve_article(article.slug))
+    shown = resolve_article(article.slug)
+    if shown is None:
+        return False  # readers see nothing of it (archived, say): nothing for them to prove
+    found = verification(shown)
     assert found is not None, f"Property 1: {article.slug} is published but has no verification record."
     missing = [e.kind for e in found.record.events if e.status == "not_in_log"]
     assert not missing, f"Property 1: {article.slug}'s published version has no log entry for: {missing}."
