@@ -15,7 +15,7 @@ from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, User
 from django.http import HttpRequest
 
-from audit.chain import RequestInfo
+from audit.trail import RequestInfo
 from core.admin import DomainErrorsAsMessages, OneObjectFetchesLazily, SelectedRowsChecked, form_changes
 
 from .changes import create_account, create_group, update_account, update_group

@@ -9,7 +9,7 @@ one audit event, the fields and the memberships of one save together. A request 
 nothing writes nothing. Accounts and groups are never deleted (deactivate an account; the audit
 trail names it); passwords are never written to the trail.
 
-Audit events (``audit.chain.record``; actor the person acting, "system" for a command without
+Audit events (``audit.trail.record``; actor the person acting, "system" for a command without
 one; ``changes`` is ``{field: [before, after]}``, groups as sorted names, permissions as sorted
 ``app_label.codename``):
 
@@ -30,8 +30,8 @@ from django.contrib.auth.models import Group, Permission, User
 from django.db import transaction
 
 import core.audit_actions as audit_actions
-from audit.chain import RequestInfo, record
 from audit.changes import Changes, field_changes, plain, refuse_unknown, set_changes, validated
+from audit.trail import RequestInfo, record
 from core.actor import Actor
 from core.errors import ContentInvalid
 

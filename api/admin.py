@@ -9,7 +9,7 @@ from django.db import transaction
 
 import core.audit_actions as audit_actions
 from accounts.roles import INTEGRATION_CLIENT
-from audit.chain import RequestInfo, record
+from audit.trail import RequestInfo, record
 from core.admin import OneObjectFetchesLazily, SelectedRowsChecked
 from core.roles import MANAGE_ARTICLES
 

@@ -19,7 +19,7 @@ from django.db import IntegrityError, transaction
 from rest_framework import status
 
 from articles.drafting import create_article
-from audit.chain import RequestInfo
+from audit.trail import RequestInfo
 from core.actor import Person
 from core.errors import DomainError
 from reviews.workflow import Action, perform

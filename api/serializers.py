@@ -480,8 +480,16 @@ class AuditEventSerializer(serializers.Serializer):
     state_after = serializers.CharField()
     payload = serializers.JSONField()
     ip_address = serializers.CharField(allow_null=True)
-    hash = serializers.CharField()
-    prev_hash = serializers.CharField()
+    leaf_hash = serializers.CharField(
+        help_text="The event's RFC 6962 leaf hash in the review log (hex); empty for events of the old "
+        "hash chain, whose leaf the log computes when it seals them."
+    )
+    hash = serializers.CharField(
+        allow_null=True, help_text="The old hash chain's hash: events written before the review log only."
+    )
+    prev_hash = serializers.CharField(
+        allow_null=True, help_text="The old hash chain's link: events written before the review log only."
+    )
 
     def get_article(self, event) -> str | None:
         return event.article.slug if event.article_id and event.article else None

@@ -18,7 +18,7 @@ from django.db.models import QuerySet
 from django.db.models.signals import post_save, pre_save
 
 import core.audit_actions as audit_actions
-from audit.chain import RequestInfo, record
+from audit.trail import RequestInfo, record
 from core.actor import Actor, signed_in
 from core.errors import NotPermitted
 from core.roles import MANAGE_ARTICLES

@@ -26,8 +26,8 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from audit.chain import RequestInfo
 from audit.models import AuditEvent
+from audit.trail import RequestInfo
 from core.admin import DomainErrorsAsMessages, OneObjectFetchesLazily, SelectedRowsChecked, form_changes
 from core.errors import DomainError, FrozenVersionError, NotPermitted
 from reviews.workflow import TRANSITIONS, Action, Transition, offered_actions, take_screen_action

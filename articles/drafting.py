@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 import core.audit_actions as audit_actions
-from audit.chain import RequestInfo, record
+from audit.trail import RequestInfo, record
 from core.actor import Actor, Person, signed_in
 from core.errors import ContentInvalid, FrozenVersionError, NotPermitted, StaleEditError
 

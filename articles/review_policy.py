@@ -9,7 +9,7 @@ stored, applies what differs and writes exactly one audit event with each change
 ``[before, after]``. A request that changes nothing writes nothing; a refusal raises a
 ``DomainError`` and writes nothing. Neither specialties nor articles are deleted here.
 
-Audit events (``audit.chain.record``; actor the person acting, "system" for a command without
+Audit events (``audit.trail.record``; actor the person acting, "system" for a command without
 one; ``changes`` is ``{field: [before, after]}``, rows as keys, dates as ISO text):
 
 - ``specialty.created``: target the Specialty; changes (from null).
@@ -27,8 +27,8 @@ from typing import Any
 from django.db import models, transaction
 
 import core.audit_actions as audit_actions
-from audit.chain import RequestInfo, record
 from audit.changes import Changes, field_changes, refuse_unknown, validated
+from audit.trail import RequestInfo, record
 from core.actor import Actor
 from core.errors import ContentInvalid
 

@@ -1,9 +1,13 @@
-"""The append-only, hash-chained audit trail.
+"""The append-only audit trail and the review log (a Merkle tree) that commits to it.
 
-Every event carries the hash of the one before it, so rewriting any row breaks
-the chain from there on (``manage.py verify_audit`` finds it). On PostgreSQL a
-trigger (migration 0002) refuses UPDATE, DELETE and TRUNCATE; on every backend
-the model and its queryset refuse them too.
+Each event is written with its own leaf hash (``audit.entries``), linked to no other event, so
+writers never wait for each other. The sealer (``audit.log``) then appends committed events to
+the log in a fixed order: ``LogLeaf`` gives each its position, ``LogNode`` keeps the hash of every
+complete subtree, and a ``Checkpoint`` signs the tree's size and root hash. Events written before
+the log also carry the old hash chain (``prev_hash``/``hash``), still checked by ``verify_audit``.
+
+On PostgreSQL a trigger refuses UPDATE, DELETE and TRUNCATE on all four tables (migrations 0002
+and 0005); on every backend the models and their querysets refuse them too.
 """
 
 from __future__ import annotations
@@ -38,8 +42,8 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
 
 
 class AuditChainHead(models.Model):
-    """A single row holding the chain's tip; locking it serialises appends so no
-    two events ever share a predecessor."""
+    """The tip of the old hash chain (events before the log); never written since, read by
+    ``verify_audit`` to notice old events missing from the chain's end."""
 
     last_seq = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="")
@@ -51,7 +55,9 @@ class AuditChainHead(models.Model):
 class AuditEvent(models.Model):
     GENESIS_HASH = "0" * 64
 
-    seq = models.BigIntegerField(unique=True, help_text="Position in the chain, from 1.")
+    # Equal to the id for events written since the log; for older ones, their place in the chain
+    # (the order of writing either way, which is what the trail pages sort by).
+    seq = models.BigIntegerField(unique=True, help_text="The event's number, in the order written.")
     created_at = models.DateTimeField(db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -75,14 +81,25 @@ class AuditEvent(models.Model):
     payload = models.JSONField(default=dict, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=300, blank=True)
-    prev_hash = models.CharField(max_length=64, unique=True)
-    hash = models.CharField(max_length=64, unique=True)
+    # Events of the old hash chain only (null since the log): the link and the chain hash.
+    prev_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    # The writing transaction's id on PostgreSQL (0 on SQLite and for chained events): the
+    # sealer's order is (xact, id), see audit.log.
+    xact = models.BigIntegerField(default=0)
+    # Hashed with the IP address and browser into the entry's "request" (audit.entries).
+    request_salt = models.CharField(max_length=32, blank=True, default="")
+    # The entry's RFC 6962 leaf hash (hex), fixed when written; empty for chained events, whose
+    # leaf the sealer computes.
+    leaf_hash = models.CharField(max_length=64, blank=True, default="")
 
     objects = AuditEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["seq"]
         indexes = [
+            # The sealer reads the next events in the log's order.
+            models.Index(fields=["xact", "seq"], name="audit_log_order"),
             models.Index(fields=["article", "seq"], name="audit_article_seq"),
             models.Index(fields=["actor", "seq"], name="audit_actor_seq"),
             models.Index(fields=["action", "seq"], name="audit_action_seq"),
@@ -112,3 +129,95 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AuditTrailIsAppendOnly("deleted")
+
+
+class AppendOnlyQuerySet[M: models.Model](models.QuerySet[M]):
+    """The log's tables: rows are added, never changed or removed."""
+
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise AuditTrailIsAppendOnly("updated")
+
+    def delete(self) -> NoReturn:
+        raise AuditTrailIsAppendOnly("deleted")
+
+
+class AppendOnlyModel(models.Model):
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AuditTrailIsAppendOnly("changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AuditTrailIsAppendOnly("deleted")
+
+
+class LogLeaf(AppendOnlyModel):
+    """An event's position in the log (from 0) and its leaf hash, as the sealer appended it."""
+
+    index = models.BigIntegerField(primary_key=True)
+    event = models.OneToOneField(AuditEvent, on_delete=models.PROTECT, related_name="leaf")
+    hash = models.BinaryField(max_length=32)
+
+    objects = AppendOnlyQuerySet["LogLeaf"].as_manager()
+
+    class Meta:
+        ordering = ["index"]
+
+    def __str__(self) -> str:
+        return f"leaf {self.index}"
+
+
+class LogNode(AppendOnlyModel):
+    """The hash of a complete subtree: leaves [index * 2^level, (index + 1) * 2^level).
+
+    Written once, when its last leaf is sealed, and never again (a complete subtree never
+    changes); any proof needs at most two of them per level. Level 0 is ``LogLeaf``.
+    """
+
+    pk = models.CompositePrimaryKey("level", "index")
+    level = models.PositiveSmallIntegerField()
+    index = models.BigIntegerField()
+    hash = models.BinaryField(max_length=32)
+
+    objects = AppendOnlyQuerySet["LogNode"].as_manager()
+
+    def __str__(self) -> str:
+        return f"node {self.level}/{self.index}"
+
+
+class Checkpoint(AppendOnlyModel):
+    """A signed statement of the log's size and root hash (C2SP tlog-checkpoint, signed note)."""
+
+    size = models.BigIntegerField(primary_key=True)
+    root_hash = models.BinaryField(max_length=32)
+    created_at = models.DateTimeField()
+    note = models.TextField(help_text="The checkpoint as published: text and signature lines.")
+
+    objects = AppendOnlyQuerySet["Checkpoint"].as_manager()
+
+    class Meta:
+        ordering = ["-size"]
+        get_latest_by = "size"
+
+    def __str__(self) -> str:
+        return f"checkpoint at {self.size} entries"
+
+
+class VerifiedTree(AppendOnlyModel):
+    """A tree ``verify_audit`` checked in full up to this size: where its next run starts."""
+
+    size = models.BigIntegerField()
+    root_hash = models.BinaryField(max_length=32)
+    verified_at = models.DateTimeField()
+    full = models.BooleanField(help_text="Checked from the first entry, not from an earlier check.")
+
+    objects = AppendOnlyQuerySet["VerifiedTree"].as_manager()
+
+    class Meta:
+        ordering = ["-verified_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"verified at {self.size} entries"

@@ -50,7 +50,7 @@ def main() -> int:
     from django.db import connection
 
     from articles.models import Article
-    from audit.chain import verify_chain
+    from audit.verify import verify as verify_trail
     from bench.results import Row, merge_rows
     from bench.seeding import BenchSeeder
 
@@ -87,7 +87,7 @@ def main() -> int:
     ]
     if not args.no_verify:
         started = time.perf_counter()
-        chain = verify_chain()
+        chain = verify_trail()
         seconds = time.perf_counter() - started
         print(
             f"verify_audit: {'intact' if chain.ok else 'BROKEN: ' + chain.problem}, {chain.checked:,} events"

@@ -7,7 +7,7 @@ spread over the past years, content hashes computed by the real
 ``compute_content_hash``), patient and professional sections, 5-30 references
 per version, review assignments and signed reviews for every reviewed version,
 and the audit events the real workflow writes for all of it: about 25 per
-article, in one valid hash chain continued from the current chain head.
+article, sealed into the review log.
 
 How, and why it bypasses the domain layer: driving 100,000 articles through
 ``reviews.workflow`` would take hours (each step is a transaction of dozens of
@@ -25,13 +25,17 @@ database's own protections still apply: the audit trigger only refuses
 UPDATE/DELETE, and foreign keys are deferred to commit, which lets an article
 point at its published version before that version's row is written.
 
-The audit chain needs global order: events are collected for every batch,
-sorted by time at the end, then hashed in that order with
-``audit.chain.compute_hash`` and appended after the current head, one
-transaction per chunk that locks and advances ``AuditChainHead`` (so the chain
-verifies even if the run is interrupted, and a concurrent ``record`` call
-simply lines up behind the chunk). No notifications are written for seeded
-events: the audit listeners only run inside ``record``.
+The audit events are written as ``audit.trail.record`` writes them (review log
+entries of version 2, ``audit.entries``): sorted by time, each given an id (and
+``seq``) drawn from the id column's own sequence, the writing transaction's id
+(``xact``), a secret ``request_salt`` and its leaf hash. They are one
+transaction per chunk, or (PostgreSQL, while the table's indexes are rebuilt)
+one transaction for all, so ``(xact, seq)``, the order the sealer appends in,
+is the order of time, after every event already in the database; a concurrent
+``record`` call simply lands before or after. The seed ends by sealing the log
+(``audit.log.seal_all``), so the bench database starts with every event in a
+signed checkpoint. No notifications are written for seeded events: the audit
+listeners only run inside ``record``.
 """
 
 from __future__ import annotations
@@ -41,6 +45,7 @@ import functools
 import json
 import queue
 import random
+import secrets
 import threading
 import time
 from collections import Counter, namedtuple
@@ -70,8 +75,9 @@ from articles.models import (
     Section,
     Specialty,
 )
-from audit.chain import compute_hash
-from audit.models import AuditChainHead, AuditEvent
+from audit import entries as audit_entries
+from audit.log import seal_all
+from audit.models import AuditEvent, LogLeaf, LogNode
 from reviews.models import (
     CHECKLIST_ITEMS,
     AssignmentStatus,
@@ -332,27 +338,6 @@ class _VersionView:
     references: _All
 
 
-class _EventView:
-    """What ``compute_hash`` reads from an event, without building a model instance."""
-
-    __slots__ = (
-        "action",
-        "actor_id",
-        "actor_label",
-        "article_id",
-        "created_at",
-        "ip_address",
-        "payload",
-        "prev_hash",
-        "seq",
-        "state_after",
-        "state_before",
-        "target_id",
-        "target_type",
-        "user_agent",
-    )
-
-
 class _T(float):
     """A time inside an event payload, relative to the article's start until it is placed."""
 
@@ -369,7 +354,7 @@ _ENCODER = DjangoJSONEncoder()
 
 
 def _iso(moment: dt.datetime) -> str:
-    # Exactly what audit.chain's DjangoJSONEncoder round trip stores for a datetime.
+    # Exactly what audit.trail's DjangoJSONEncoder round trip stores for a datetime.
     return _ENCODER.default(moment)
 
 
@@ -554,6 +539,7 @@ class BenchSeeder:
     """Writes ``articles`` articles with everything around them; see the module docstring."""
 
     EVENT_CHUNK = 20_000
+    SEAL_PATIENCE = 120  # seconds to wait for other transactions before sealing the rest
 
     def __init__(
         self,
@@ -650,6 +636,14 @@ class BenchSeeder:
                 ):
                     cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
             phases["analyze"] = time.perf_counter() - t
+
+        t = time.perf_counter()
+        self._seal()
+        if on_postgres:
+            with connection.cursor() as cursor:
+                for model in (LogLeaf, LogNode):
+                    cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+        phases["seal"] = time.perf_counter() - t
         return SeedReport(
             articles=self.total,
             seconds=time.perf_counter() - started,
@@ -835,7 +829,7 @@ class BenchSeeder:
         art = _ArticlePlan(self, index, state, n, spec)
         art.build()
 
-    # -- the audit chain --
+    # -- the audit trail and its log --
 
     def _write_events(self) -> int:
         events = self.events
@@ -843,10 +837,10 @@ class BenchSeeder:
         self.events = []
         if not self.writer.postgres:
             return self._append_events(events)
-        # Maintaining eleven indexes (two of them unique over random hashes) row by row makes
-        # the COPY ~10x slower than building them afterwards. DDL is transactional in PostgreSQL:
-        # if anything fails the indexes come back untouched, and rebuilding the unique ones
-        # re-checks every seq and hash of the whole chain.
+        # Maintaining the table's dozen indexes row by row makes the COPY ~10x slower than
+        # building them afterwards. DDL is transactional in PostgreSQL: if anything fails the
+        # indexes come back untouched, and rebuilding the unique ones re-checks every seq. All
+        # the chunks share this one transaction, so its id is every seeded event's ``xact``.
         with transaction.atomic():
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
@@ -863,16 +857,13 @@ class BenchSeeder:
         return written
 
     def _append_events(self, events: list[list]) -> int:
-        view = _EventView()
         written = 0
         for start in range(0, len(events), self.EVENT_CHUNK):
             chunk = events[start : start + self.EVENT_CHUNK]
             with transaction.atomic():
-                # Continue from the head as it is now: whatever was appended meanwhile stays linked.
-                head = _locked_head()
-                seq, prev = head.last_seq, head.last_hash or AuditEvent.GENESIS_HASH
+                numbers, xact = _event_numbers(len(chunk))
                 rows = []
-                for (
+                for number, (
                     ts,
                     actor_id,
                     label,
@@ -885,27 +876,36 @@ class BenchSeeder:
                     payload,
                     ip,
                     ua,
-                ) in chunk:
-                    seq += 1
+                ) in zip(numbers, chunk, strict=True):
                     created = EPOCH + dt.timedelta(microseconds=ts)
-                    view.seq = seq
-                    view.created_at = created
-                    view.actor_id = actor_id
-                    view.actor_label = label
-                    view.action = action
-                    view.target_type = ttype
-                    view.target_id = tid
-                    view.article_id = article_id
-                    view.state_before = before
-                    view.state_after = after
-                    view.payload = payload
-                    view.ip_address = ip
-                    view.user_agent = ua
-                    view.prev_hash = prev
-                    digest = compute_hash(view)
+                    stored_payload = json.dumps(payload, ensure_ascii=False)
+                    salt = secrets.token_hex(16)
+                    # The leaf hash covers the row as the sealer and verify_audit will read it
+                    # back: an aware datetime, and the payload as the JSON column returns it.
+                    leaf = audit_entries.leaf_hash_of(
+                        {
+                            "seq": number,
+                            "created_at": created,
+                            "actor_id": actor_id,
+                            "actor_label": label,
+                            "action": action,
+                            "target_type": ttype,
+                            "target_id": tid,
+                            "article_id": article_id,
+                            "state_before": before,
+                            "state_after": after,
+                            "payload": json.loads(stored_payload),
+                            "ip_address": ip,
+                            "user_agent": ua,
+                            "request_salt": salt,
+                            "prev_hash": None,
+                            "hash": None,
+                        }
+                    )
                     rows.append(
                         (
-                            seq,
+                            number,
+                            number,
                             created,
                             actor_id,
                             label,
@@ -915,20 +915,65 @@ class BenchSeeder:
                             article_id,
                             before,
                             after,
-                            json.dumps(payload, ensure_ascii=False),
+                            stored_payload,
                             ip,
                             ua,
-                            prev,
-                            digest,
+                            xact,
+                            salt,
+                            leaf.hex(),
                         )
                     )
-                    prev = digest
                 self.writer.insert(AuditEvent, EVENT_COLUMNS, rows)
-                AuditChainHead.objects.filter(pk=head.pk).update(last_seq=seq, last_hash=prev)
             written += len(chunk)
             if written % (self.EVENT_CHUNK * 25) == 0 or written == len(events):
                 self.log(f"  audit events {written:,}/{len(events):,}")
         return written
+
+    def _seal(self) -> int:
+        """Seal every event into the review log, one signed checkpoint per 100,000 entries."""
+        started = time.perf_counter()
+        target = AuditEvent.objects.count()
+        deadline = time.monotonic() + self.SEAL_PATIENCE
+        size = LogLeaf.objects.count()
+        while True:
+            for done in seal_all():
+                size = done.size
+                self.log(f"  sealed {size:,}/{target:,} log entries ({time.perf_counter() - started:.0f} s)")
+            if size >= target:
+                return size
+            # On PostgreSQL the sealer stops at the oldest transaction running on the whole
+            # server: another database's open transaction holds the rest back for a while. The
+            # events are written and valid; sealing them can wait for the beat or the command.
+            if time.monotonic() > deadline:
+                self.log(
+                    f"  only {size:,} of {target:,} events sealed after {self.SEAL_PATIENCE} s: a "
+                    "transaction open on the server holds the rest back; run `manage.py "
+                    "seal_audit_log` once it has finished"
+                )
+                return size
+            time.sleep(1)
+
+
+def _event_numbers(count: int) -> tuple[list[int], int]:
+    """Ids (and seqs) for ``count`` new events, ascending, and the writing transaction's id.
+
+    The same numbers ``audit.trail.record`` would draw, in one round trip: on PostgreSQL from the
+    id column's sequence (concurrent writers interleave, never collide) with
+    ``pg_current_xact_id()``; on SQLite, which writes one transaction at a time, after the largest.
+    """
+    table = AuditEvent._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')), pg_current_xact_id()::text::bigint "
+                "FROM generate_series(1, %s)",
+                [table, count],
+            )
+            found = cursor.fetchall()
+            return sorted(number for number, _ in found), int(found[0][1])
+        cursor.execute(f"SELECT max(coalesce(max(id), 0), coalesce(max(seq), 0)) FROM {table}")
+        (top,) = cursor.fetchone()
+    return list(range(top + 1, top + 1 + count)), 0
 
 
 @functools.cache
@@ -977,18 +1022,8 @@ def _drop_secondary_indexes(model: type[models.Model]) -> list[str]:
     return restore_indexes + restore_constraints
 
 
-def _locked_head() -> AuditChainHead:
-    # Same contract as audit.chain's: one row, created at genesis if missing, locked until commit.
-    head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
-    if head is None:
-        AuditChainHead.objects.get_or_create(
-            pk=1, defaults={"last_seq": 0, "last_hash": AuditEvent.GENESIS_HASH}
-        )
-        head = AuditChainHead.objects.select_for_update().get(pk=1)
-    return head
-
-
 EVENT_COLUMNS = [
+    "id",
     "seq",
     "created_at",
     "actor_id",
@@ -1002,8 +1037,9 @@ EVENT_COLUMNS = [
     "payload",
     "ip_address",
     "user_agent",
-    "prev_hash",
-    "hash",
+    "xact",
+    "request_salt",
+    "leaf_hash",
 ]
 ARTICLE_COLUMNS = [
     "id",

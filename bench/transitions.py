@@ -16,8 +16,13 @@ authentication middleware.
 Reported: article transitions per second (``article.*`` audit events: five per
 cycle), domain operations and audit events per second, latency per step,
 refusals (expected under contention: someone else moved the article first)
-and errors (anything else: must be zero), how long the audit chain-head lock
-was held (every audit write serialises on it), and ``verify_audit`` afterwards.
+and errors (anything else: must be zero), what the database's backends waited
+on (``pg_stat_activity`` and ``pg_locks`` sampled every 50 ms: audit writes take
+no shared lock since the review log, issue 16, so heavyweight lock waits should
+be near zero), the review log's seal lag (a sealer runs alongside, as the beat
+would, every ``LOG_SEAL_EVERY_SECONDS``: for each event written while measuring,
+the time from its ``created_at`` to the signed checkpoint that first covered
+it), and ``verify_audit`` afterwards.
 
 Signing checks the reviewer's password with Django's default PBKDF2 (1.5M
 iterations, ~0.5 s of CPU), which dominates a cycle on a small machine, so the
@@ -80,9 +85,6 @@ class WorkerStats:
     queries: Counter = field(default_factory=Counter)
     refusals: Counter = field(default_factory=Counter)
     errors: list[str] = field(default_factory=list)
-    head_wait: float = 0.0  # waiting for the chain-head row lock
-    head_hold: float = 0.0  # from taking it to the end of the transaction (commit included)
-    head_takes: int = 0
     hashing: float = 0.0  # inside check_password
     busy: float = 0.0
     finished: float = 0.0  # when its last step ended (time.time())
@@ -91,35 +93,18 @@ class WorkerStats:
 # --- the worker --------------------------------------------------------------------------------
 
 
-_op_state = threading.local()  # per thread: its stats, and when it took the chain head
+_op_state = threading.local()  # per thread: its stats
 _instrumented = threading.Lock()
 
 
 def _instrument() -> None:
-    """Time the chain-head lock and password checks (once per process), without changing them."""
+    """Time password checks (once per process), without changing them."""
     import django.contrib.auth.base_user as base_user
-    from django.db import transaction
-
-    import audit.chain as chain
 
     with _instrumented:
-        if getattr(chain._locked_head, "bench_timed", False):
+        if getattr(base_user.check_password, "bench_timed", False):
             return
-        locked_head = chain._locked_head
         check_password = base_user.check_password
-
-        def timed_head():
-            started = time.perf_counter()
-            head = locked_head()
-            now = time.perf_counter()
-            if getattr(_op_state, "head_at", None) is None:  # the first take in this transaction
-                _op_state.head_at = now
-                _op_state.stats.head_wait += now - started
-                _op_state.stats.head_takes += 1
-                # Runs right after COMMIT releases the lock, before the callbacks registered later
-                # in the transaction (the notification enqueues), so those are not counted as held.
-                transaction.on_commit(_released)
-            return head
 
         def timed_check(*args, **kwargs):
             started = time.perf_counter()
@@ -128,11 +113,7 @@ def _instrument() -> None:
             finally:
                 _op_state.stats.hashing += time.perf_counter() - started
 
-        def _released():
-            _op_state.head_released = time.perf_counter()
-
-        timed_head.bench_timed = True
-        chain._locked_head = timed_head
+        timed_check.bench_timed = True
         base_user.check_password = timed_check
 
 
@@ -180,14 +161,10 @@ def _worker(index: int, plan: Plan, ready, results) -> None:
                 article_id = rng.choice(pool) if plan.shared else pool[turn % len(pool)]
                 turn += 1
                 counter[0] = 0
-                _op_state.head_at = _op_state.head_released = None
                 started = time.perf_counter()
                 name = stepper.step(article_id)
                 ended = time.perf_counter()
                 current = _op_state.stats
-                if _op_state.head_at is not None:
-                    # Until commit; a refused step rolls back, and the lock goes when it returns.
-                    current.head_hold += (_op_state.head_released or ended) - _op_state.head_at
                 current.busy += ended - started
                 if name:
                     current.latencies[name].append(ended - started)
@@ -302,6 +279,136 @@ class _Stepper:
         )
 
 
+# --- alongside the workers: the sealer, and what the database waits on ---------------------------
+
+
+class _Sealer(threading.Thread):
+    """Seals the review log every ``LOG_SEAL_EVERY_SECONDS``, as the beat's task would."""
+
+    def __init__(self, every: float) -> None:
+        super().__init__(name="bench-sealer", daemon=True)
+        self.every = every
+        self.stop = threading.Event()
+        self.seconds: list[float] = []  # how long each seal that added entries took
+        self.added: list[int] = []
+        self.errors: list[str] = []
+
+    def run(self) -> None:
+        from django.db import connection
+
+        from audit.log import seal
+
+        try:
+            while not self.stop.is_set():
+                started = time.perf_counter()
+                try:
+                    done = seal()
+                except Exception:
+                    self.errors.append("sealer: " + traceback.format_exc())
+                    done = None
+                if done is not None and done.added:
+                    self.seconds.append(time.perf_counter() - started)
+                    self.added.append(done.added)
+                # The beat starts one every period; a seal running long delays the next, like
+                # the task's ``expires`` does (no backlog of seals).
+                self.stop.wait(max(0.0, self.every - (time.perf_counter() - started)))
+        finally:
+            connection.close()
+
+
+# Backends of this database that are running a statement, by what they wait on (none: on a CPU),
+# and every lock not granted, by the table it is on (or its kind: a row lock waits for the
+# transaction holding it, "transactionid").
+_ACTIVITY_SQL = """
+    SELECT coalesce(wait_event_type, 'CPU'), coalesce(wait_event, ''), count(*)
+    FROM pg_stat_activity
+    WHERE datname = current_database() AND state = 'active' AND pid <> pg_backend_pid()
+    GROUP BY 1, 2
+"""
+_WAITING_LOCKS_SQL = """
+    SELECT coalesce(l.relation::regclass::text, l.locktype), count(*)
+    FROM pg_locks l
+    WHERE NOT l.granted
+      AND l.pid IN (SELECT pid FROM pg_stat_activity WHERE datname = current_database())
+    GROUP BY 1
+"""
+
+
+class _WaitSampler(threading.Thread):
+    """Samples what the database's busy backends wait on, every ``every`` seconds."""
+
+    def __init__(self, every: float = 0.05) -> None:
+        super().__init__(name="bench-wait-sampler", daemon=True)
+        self.every = every
+        self.stop = threading.Event()
+        self.samples = 0
+        self.activity: Counter = Counter()  # (wait type, wait event) -> backend-samples
+        self.locks: Counter = Counter()  # table or lock kind -> waiting-lock samples
+
+    def run(self) -> None:
+        from django.db import connection
+
+        try:
+            with connection.cursor() as cursor:
+                while not self.stop.wait(self.every):
+                    cursor.execute(_ACTIVITY_SQL)
+                    for kind, event, count in cursor.fetchall():
+                        self.activity[kind, event] += count
+                    cursor.execute(_WAITING_LOCKS_SQL)
+                    for what, count in cursor.fetchall():
+                        self.locks[what] += count
+                    self.samples += 1
+        finally:
+            connection.close()
+
+    def summary(self) -> str:
+        busy = sum(self.activity.values())
+        if not self.samples or not busy:
+            return "no samples"
+        waiting = sum(n for (kind, _), n in self.activity.items() if kind == "Lock")
+        top = ", ".join(
+            f"{kind}{':' + event if event else ''} {n / busy:.0%}"
+            for (kind, event), n in self.activity.most_common(6)
+        )
+        locks = ", ".join(f"{what} {n / self.samples:.2f}" for what, n in self.locks.most_common(4))
+        return (
+            f"{busy / self.samples:.1f} backends busy on average ({self.samples} samples); waiting on a "
+            f"lock {waiting / busy:.1%} of busy backend time; by state: {top}"
+            + (f"; mean locks waited for per sample: {locks}" if locks else "; no lock waited for")
+        )
+
+
+def _seal_lags(measure_from: float, finished: float) -> tuple[list[float], int]:
+    """Seconds from each event written while measuring to the checkpoint that first covered it,
+    and how many of those events no checkpoint covers yet."""
+    import bisect
+
+    from audit.models import AuditEvent, Checkpoint, LogLeaf
+
+    window = {
+        "created_at__gte": datetime.datetime.fromtimestamp(measure_from, datetime.UTC),
+        "created_at__lte": datetime.datetime.fromtimestamp(finished, datetime.UTC),
+    }
+    leaves = list(
+        LogLeaf.objects.filter(**{f"event__{k}": v for k, v in window.items()}).values_list(
+            "index", "event__created_at"
+        )
+    )
+    first = min((index for index, _ in leaves), default=0)
+    checkpoints = list(
+        Checkpoint.objects.filter(size__gt=first).order_by("size").values_list("size", "created_at")
+    )
+    sizes = [size for size, _ in checkpoints]
+    lags, unsealed = [], AuditEvent.objects.filter(**window, leaf__isnull=True).count()
+    for index, created in leaves:
+        at = bisect.bisect_right(sizes, index)  # the first checkpoint with size > index
+        if at == len(sizes):
+            unsealed += 1
+        else:
+            lags.append((checkpoints[at][1] - created).total_seconds())
+    return lags, unsealed
+
+
 # --- setting up and running ------------------------------------------------------------------
 
 
@@ -400,6 +507,10 @@ class RunResult:
     audit_events: int
     notifications: int
     deliveries: int
+    waits: _WaitSampler
+    sealer: _Sealer
+    seal_lags: list[float]
+    unsealed: int
 
     def total(self, attr: str) -> float:
         return sum(getattr(s, attr) for s in self.stats)
@@ -414,7 +525,7 @@ class RunResult:
 
     @property
     def errors(self) -> list[str]:
-        return [e for s in self.stats for e in s.errors]
+        return [e for s in self.stats for e in s.errors] + self.sealer.errors
 
     def latencies(self, name: str) -> list[float]:
         return [x for s in self.stats for x in s.latencies.get(name, [])]
@@ -441,14 +552,19 @@ def run_once(
     threads: bool = False,
     per_worker: int = 2,
 ) -> RunResult:
+    from django.conf import settings
     from django.db import connection
 
+    from audit.log import seal
     from audit.models import AuditEvent
     from notifications.models import Notification
     from outbox.models import Delivery
 
     plan = _prepare(workers, seconds, warmup, hasher, shared, spread, per_worker)
+    seal()  # the events written while preparing: the measured seals start from a sealed log
     connection.close()  # nothing shared with the workers
+    sealer = _Sealer(float(settings.VETTED["LOG_SEAL_EVERY_SECONDS"]))
+    waits = _WaitSampler()
 
     if threads:
         import queue
@@ -463,9 +579,20 @@ def run_once(
         runner.start()
     ready.wait(timeout=300)  # every worker has imported and connected
     start_at = time.time()
+    sealer.start()
+    waits_started = threading.Timer(warmup, waits.start)  # sample the measured seconds only
+    waits_started.start()
     stats = [results.get(timeout=warmup + seconds + 300) for _ in runners]
+    waits.stop.set()
     for runner in runners:
         runner.join(timeout=60)
+    # The last events, written just before the workers stopped, are sealed by the next seals.
+    drain_until = time.time() + 30
+    while time.time() < drain_until and AuditEvent.objects.filter(leaf__isnull=True).exists():
+        time.sleep(0.2)
+    sealer.stop.set()
+    sealer.join()
+    waits.join()
     # Until the last step ended: steps started before the deadline count, so does their time.
     measure_from = start_at + plan.warmup
     finished = max(s.finished for s in stats)
@@ -475,6 +602,7 @@ def run_once(
         "created_at__lte": datetime.datetime.fromtimestamp(finished, datetime.UTC),
     }
     new = AuditEvent.objects.filter(**window)
+    lags, unsealed = _seal_lags(measure_from, finished)
     return RunResult(
         plan,
         wall=wall,
@@ -483,6 +611,10 @@ def run_once(
         audit_events=new.count(),
         notifications=Notification.objects.filter(**window).count(),
         deliveries=Delivery.objects.filter(**window).count(),
+        waits=waits,
+        sealer=sealer,
+        seal_lags=lags,
+        unsealed=unsealed,
     )
 
 
@@ -519,12 +651,8 @@ def describe(result: RunResult) -> str:
                 f"    {name:<10} n={len(values):<5} p50 {_ms(values, 50):>5} ms  "
                 f"p99 {_ms(values, 99):>5} ms  {queries:.0f} queries"
             )
-    hold, wait, takes = result.total("head_hold"), result.total("head_wait"), result.total("head_takes")
-    if takes:
-        lines.append(
-            f"  chain-head lock: held {hold / result.wall:.0%} of the wall time, mean hold "
-            f"{hold / takes * 1000:.1f} ms, mean wait {wait / takes * 1000:.1f} ms ({takes:.0f} transactions)"
-        )
+    lines.append(f"  database: {result.waits.summary()}")
+    lines.append(f"  review log: {_seal_figure(result)}")
     busy = result.total("busy")
     if busy:
         lines.append(
@@ -534,6 +662,20 @@ def describe(result: RunResult) -> str:
     for error in result.errors[:5]:
         lines.append(f"  ERROR {error[:500]}")
     return "\n".join(lines)
+
+
+def _seal_figure(result: RunResult) -> str:
+    lags, sealer = result.seal_lags, result.sealer
+    if not lags:
+        return f"no event sealed ({result.unsealed} unsealed)"
+    seals = len(sealer.seconds)
+    return (
+        f"seal lag p50 {_ms(lags, 50)} ms, p95 {_ms(lags, 95)} ms, max {_ms(lags, 100)} ms "
+        f"({len(lags)} events; {result.unsealed} not sealed); {seals} seals every "
+        f"{sealer.every:g} s, mean {sum(sealer.added) / max(1, seals):.0f} entries and "
+        f"{sum(sealer.seconds) / max(1, seals) * 1000:.0f} ms each"
+        + (f"; SEALER ERRORS {len(sealer.errors)}: {sealer.errors[0][-300:]}" if sealer.errors else "")
+    )
 
 
 def main() -> int:
@@ -549,7 +691,7 @@ def main() -> int:
     )
     parser.add_argument("--threads", action="store_true", help="threads instead of processes")
     parser.add_argument(
-        "--scaling", action="store_true", help="also run 1, 2 and 4 workers (fast hasher) to see the lock"
+        "--scaling", action="store_true", help="also run 1, 2 and 4 workers (fast hasher) to see it scale"
     )
     parser.add_argument("--no-verify", action="store_true", help="skip verify_audit at the end")
     parser.add_argument("--no-write", action="store_true", help="do not write bench/results.md")
@@ -569,7 +711,7 @@ def main() -> int:
     from django.core.management import call_command
     from django.db import connection
 
-    from audit.chain import verify_chain
+    from audit.verify import verify as verify_trail
 
     if _broker_length() is None:
         print(f"Redis at {os.environ['REDIS_URL']} does not answer.", file=sys.stderr)
@@ -610,7 +752,7 @@ def main() -> int:
     verified = None
     if not args.no_verify:
         started = time.perf_counter()
-        report = verify_chain()
+        report = verify_trail()
         verified = (report.ok, report.checked, time.perf_counter() - started)
         print(
             f"verify_audit: {'intact' if report.ok else 'BROKEN: ' + report.problem}, "
@@ -618,7 +760,7 @@ def main() -> int:
         )
     errors = sum(len(r.errors) for r in results + scaling)
     if not args.no_write:
-        _write(results, scaling, verified)
+        _write(results, scaling, verified, every_hasher=args.hasher == "both")
     return 1 if errors or (verified is not None and not verified[0]) else 0
 
 
@@ -632,7 +774,7 @@ def _hashing(r: RunResult) -> str:
     )
 
 
-def _write(results: list[RunResult], scaling: list[RunResult], verified) -> None:
+def _write(results: list[RunResult], scaling: list[RunResult], verified, *, every_hasher: bool) -> None:
     from bench.results import Row, merge_rows
 
     mode = "threads" if "--threads" in sys.argv else "processes"
@@ -656,29 +798,20 @@ def _write(results: list[RunResult], scaling: list[RunResult], verified) -> None
                 "0 errors other than refusals; verify_audit passes",
             )
         )
-    # The chain head on its own: no shared specialty row queueing the same transactions first.
+    # What the database waited on, and the seal lag: without a shared specialty row queueing the
+    # same transactions first, if that run was made.
     candidates = [r for r in results if r.plan.hasher == "fast" and not r.plan.shared]
     base = next((r for r in candidates if r.plan.spread), candidates[0] if candidates else None)
-    # Hold times measured with more runnable processes than cores include time the holder
-    # waited for a CPU; one worker gives the lock's own cost, hence the ceiling.
-    alone = next((r for r in scaling if r.plan.workers == 1), None)
-    if base is not None and base.total("head_takes"):
-        takes = base.total("head_takes")
-        figure = (
-            f"at {base.plan.workers} workers: held {min(base.total('head_hold') / base.wall, 1):.0%} "
-            f"of wall time, mean wait {base.total('head_wait') / takes * 1000:.0f} ms, mean hold "
-            f"{base.total('head_hold') / takes * 1000:.0f} ms (CPU-starved holders)"
-        )
-        if alone is not None and alone.total("head_takes"):
-            hold = alone.total("head_hold") / alone.total("head_takes")
-            per_op = alone.transitions / max(1, sum(alone.ops.values()))
-            figure = (
-                f"uncontended hold {hold * 1000:.0f} ms per audited transaction "
-                f"({alone.total('head_hold') / alone.wall:.0%} of one worker's time) → ceiling ≈ "
-                f"{1 / hold:.0f} transactions/s ≈ {per_op / hold:.0f} article transitions/s on any "
-                f"number of cores; " + figure
+    if base is not None:
+        where = f"{base.plan.workers} workers, fast hasher, {_where(base.plan)}"
+        rows.append(
+            Row(
+                "Transitions: database waits (review log, no audit lock)",
+                f"at {where}: {base.waits.summary()}",
+                "lock waits near 0 (issue 16)",
             )
-        rows.append(Row("Transitions: audit chain-head lock (fast hasher)", figure, "report (issue 7)"))
+        )
+        rows.append(Row("Transitions: seal lag", f"at {where}: {_seal_figure(base)}", "p95 < 5 s (issue 16)"))
     if scaling and base is not None:
         points = sorted([*scaling, base], key=lambda r: r.plan.workers)
         rows.append(
@@ -688,7 +821,9 @@ def _write(results: list[RunResult], scaling: list[RunResult], verified) -> None
                 "",
             )
         )
-    merge_rows(rows, family="Transitions:")
+    # A run of every configuration replaces the whole family; a partial one only its own rows
+    # (and the chain-head lock's, a lock that no longer exists).
+    merge_rows(rows, family="Transitions:" if every_hasher else "Transitions: audit chain-head lock")
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ worker process still delivers background work. ``DATABASE_URL`` and
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from celery.schedules import crontab
@@ -241,6 +242,12 @@ CELERY_DB_REUSE_MAX = int(os.environ.get("CELERY_DB_REUSE_MAX", "200"))
 # waited in the broker longer than their period (no worker running), rather than piling up.
 _DIGEST_HOUR = int(os.environ.get("NOTIFY_DIGEST_HOUR", "7"))
 CELERY_BEAT_SCHEDULE = {
+    "review-log-sealer": {
+        "task": "audit.seal_log",
+        "schedule": float(os.environ.get("VETTED_LOG_SEAL_EVERY_SECONDS", "2")),
+        # A seal missed is made up by the next one: never let them queue up behind a slow worker.
+        "options": {"expires": max(1.0, float(os.environ.get("VETTED_LOG_SEAL_EVERY_SECONDS", "2")))},
+    },
     "outbox-sweeper": {"task": "notifications.sweep_outbox", "schedule": 60.0, "options": {"expires": 55}},
     "scheduled-publication": {
         "task": "reviews.publish_scheduled",
@@ -275,7 +282,8 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # --- Editorial policy settings -------------------------------------------------
-VETTED = {
+# Any: a mix of numbers, flags and text, each read where it is used.
+VETTED: dict[str, Any] = {
     # Flesch-Kincaid grade above which a patient section draws a warning on submit.
     "PATIENT_READING_GRADE_TARGET": float(os.environ.get("PATIENT_READING_GRADE_TARGET", "8")),
     "DEFAULT_REVIEW_INTERVAL_MONTHS": int(os.environ.get("DEFAULT_REVIEW_INTERVAL_MONTHS", "12")),
@@ -326,6 +334,16 @@ VETTED = {
     "API_LOGIN_LOCK_MINUTES": float(os.environ.get("VETTED_API_LOGIN_LOCK_MINUTES", "15")),
     # An API token stops working this many days after it was made (the owner gets a new one); 0: never.
     "API_TOKEN_DAYS": float(os.environ.get("VETTED_API_TOKEN_DAYS", "90")),
+    # The review log (audit/log.py): committed events are sealed into it and a signed checkpoint
+    # is written about this often (the beat runs the sealer); its name (default
+    # "<SITE_URL host>/review-log") and the Ed25519 key that signs its checkpoints (core/log_key.py:
+    # without the variable, a key generated once into the file).
+    "LOG_SEAL_EVERY_SECONDS": float(os.environ.get("VETTED_LOG_SEAL_EVERY_SECONDS", "2")),
+    "LOG_ORIGIN": os.environ.get("VETTED_LOG_ORIGIN", ""),
+    "LOG_SIGNING_KEY": os.environ.get("VETTED_LOG_SIGNING_KEY", ""),
+    "LOG_SIGNING_KEY_FILE": os.environ.get(
+        "VETTED_LOG_SIGNING_KEY_FILE", str(VAR_DIR / "review-log-signing.key")
+    ),
 }
 
 LOGGING = {

@@ -1,12 +1,12 @@
 """Every audit action, declared once: its stored name, a short label and a message for readers.
 
-In the spirit of Wagtail's ``log_actions``. Code that writes an event (``audit.chain.record``)
+In the spirit of Wagtail's ``log_actions``. Code that writes an event (``audit.trail.record``)
 and code that reacts to one (notifications, webhooks, queries over the trail) both name the
 action by the constant declared here, so a search for ``ARTICLE_PUBLISH`` finds the emitter and
 every listener. The constants are plain ``str``: what the database stores is exactly the dotted
 name, unchanged from before the registry existed, and an event read back compares equal to it.
 
-``audit.chain.record`` refuses a name that is not declared here (:func:`require_declared`), so a
+``audit.trail.record`` refuses a name that is not declared here (:func:`require_declared`), so a
 typo fails loudly instead of quietly starting a new action nobody listens to.
 
 Messages are ``str.format`` templates over the event: ``{actor}`` (the actor's label, "system"

@@ -9,7 +9,7 @@ class NotificationsConfig(AppConfig):
     def ready(self) -> None:
         # Imported here, not at the top: the listeners and the channel use models, which only
         # exist once every app is loaded.
-        from audit.chain import LISTENERS
+        from audit.trail import LISTENERS
         from outbox.channels import register
 
         from . import email, tasks  # noqa: F401  (tasks: the periodic jobs, known wherever the app is loaded)

@@ -1,6 +1,6 @@
 """From audit events to notifications: who must learn about what.
 
-Registered in ``audit.chain.LISTENERS``, so it runs inside the transaction
+Registered in ``audit.trail.LISTENERS``, so it runs inside the transaction
 that writes the event: the inbox entries and outbox rows commit with it or not
 at all. Each handler returns the people to tell and what to tell them; the
 person who acted is never told about their own action.

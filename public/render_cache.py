@@ -38,7 +38,7 @@ from .audience import pick_audience
 from .local_pages import LocalPages
 
 # Bump when the shape of a cached entry or the body template changes.
-CACHE_SCHEMA = 1
+CACHE_SCHEMA = 2
 # Entries describe immutable text; the timeout only returns memory for versions nobody reads.
 CACHE_TIMEOUT = 7 * 24 * 3600
 # Whole pages are checked against the current pointer before use; the timeout lets a deploy's

@@ -6,14 +6,16 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.http import require_http_methods
 
 from articles.models import Audience
+from audit.log import checkpoint_at, latest_checkpoint
+from core import log_key
 from site_content.feedback import submit_feedback
 from site_content.forms import FeedbackForm
 from site_content.models import EditorialPolicy
@@ -42,9 +44,16 @@ from .pages import (
 )
 from .pointers import ArticleRef, historic_version, lookup_article, resolve_article
 from .render_cache import page_body, page_cache_keys, page_key
+from .verification import Verification, as_json, verification
 
 INDEX_PAGE_SIZE = 20
 READER_COOKIE_MAX_AGE = 365 * 24 * 3600
+# The sealer signs a new checkpoint every few seconds while events come in: a reader's cache may
+# keep the latest one briefly, and one of a given size forever (it never changes).
+LATEST_CHECKPOINT_MAX_AGE = 10
+CHECKPOINT_MAX_AGE = 365 * 24 * 3600
+# The key is replaced rarely if ever; an hour bounds how long a reader may keep a replaced one.
+LOG_KEY_MAX_AGE = 3600
 
 
 def _article_or_404(slug: str) -> ArticleRef:
@@ -210,5 +219,84 @@ def editorial_policy(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "public/editorial_policy.html",
-        {"policy": EditorialPolicy.current(), "nav_current": "policy"},
+        {
+            "policy": EditorialPolicy.current(),
+            "nav_current": "policy",
+            "log_origin": log_key.origin(),
+            "log_key": log_key.verifier().text,
+        },
     )
+
+
+# --- the review log: its checkpoints, its key, and an article's record ---------------------------
+
+
+def _plain(text: str, *, status: int = 200) -> HttpResponse:
+    return HttpResponse(text, status=status, content_type="text/plain; charset=utf-8")
+
+
+def review_log_checkpoint(request: HttpRequest) -> HttpResponse:
+    checkpoint = latest_checkpoint()
+    if checkpoint is None:
+        response = _plain(
+            "The review log has no signed checkpoint yet: no event has been sealed into it. "
+            "Try again in a few seconds.\n",
+            status=404,
+        )
+        patch_cache_control(response, no_cache=True)
+        return response
+    response = _plain(checkpoint.note)
+    patch_cache_control(response, public=True, max_age=LATEST_CHECKPOINT_MAX_AGE)
+    return response
+
+
+def review_log_checkpoint_at(request: HttpRequest, size: int) -> HttpResponse:
+    checkpoint = checkpoint_at(size)
+    if checkpoint is None:
+        return _plain(
+            f"The review log signed no checkpoint at {size} entries. The latest one is at "
+            f"{reverse('public:checkpoint')}.\n",
+            status=404,
+        )
+    response = _plain(checkpoint.note)
+    patch_cache_control(response, public=True, max_age=CHECKPOINT_MAX_AGE, immutable=True)
+    return response
+
+
+def review_log_key(request: HttpRequest) -> HttpResponse:
+    response = _plain(log_key.verifier().text + "\n")
+    patch_cache_control(response, public=True, max_age=LOG_KEY_MAX_AGE)
+    return response
+
+
+def _verification_or_404(slug: str) -> Verification:
+    found = verification(_article_or_404(slug))
+    if found is None:
+        raise Http404("No published article here.")
+    return found
+
+
+def _cache_record(response: HttpResponse, found: Verification) -> HttpResponse:
+    # Proofs lead to the latest checkpoint, which grows; an event still being sealed will have
+    # one in seconds, and the reader is asked to reload: that reload must not hit a cache.
+    if found.record.complete:
+        patch_cache_control(response, public=True, max_age=LATEST_CHECKPOINT_MAX_AGE)
+    else:
+        patch_cache_control(response, no_cache=True)
+    return response
+
+
+def article_verify(request: HttpRequest, slug: str) -> HttpResponse:
+    found = _verification_or_404(slug)
+    response = render(
+        request,
+        "public/verify.html",
+        {"article": found.article, "found": found},
+    )
+    return _cache_record(response, found)
+
+
+def article_verify_json(request: HttpRequest, slug: str) -> HttpResponse:
+    found = _verification_or_404(slug)
+    response = JsonResponse(as_json(found), json_dumps_params={"indent": 2, "ensure_ascii": False})
+    return _cache_record(response, found)

@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 from django.forms import BaseInlineFormSet
 from django.http import HttpRequest
 
-from audit.chain import RequestInfo
+from audit.trail import RequestInfo
 from core.admin import DomainErrorsAsMessages, OneObjectFetchesLazily, SelectedRowsChecked, form_changes
 from core.errors import DomainError
 from core.roles import MANAGE_ARTICLES as MANAGE

@@ -5,7 +5,7 @@ the assignment row (always in that order, so two callers never deadlock), checks
 who is acting and the assignment's status, changes it, and writes one audit
 event. A refusal raises a ``DomainError`` and writes nothing.
 
-Audit events (``audit.chain.record``; notifications listen to them)
+Audit events (``audit.trail.record``; notifications listen to them)
 ---------------------------------------------------------------------
 Unless said otherwise: ``target`` is the ReviewAssignment, ``article`` the
 article, ``actor`` the person acting (``None``/"system" for periodic tasks),
@@ -78,7 +78,7 @@ from django.utils import timezone
 
 import core.audit_actions as audit_actions
 from articles.models import Article, ArticleState, ArticleVersion
-from audit.chain import RequestInfo, record
+from audit.trail import RequestInfo, record
 from core.actor import Actor, signed_in
 from core.errors import ContentInvalid, DomainError, NotPermitted
 from core.roles import Role

@@ -46,7 +46,7 @@ from django.utils import timezone
 
 import core.audit_actions as audit_actions
 from articles.models import Article, ArticleVersion
-from audit.chain import RequestInfo, record
+from audit.trail import RequestInfo, record
 from core.actor import Actor, signed_in
 from core.errors import ContentInvalid, DomainError, NotPermitted
 from core.roles import REVIEW_ARTICLE

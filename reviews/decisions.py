@@ -26,7 +26,7 @@ from django.utils import timezone
 import core.audit_actions as audit_actions
 from articles.content import compute_content_hash
 from articles.models import Article, ArticleState, ArticleVersion
-from audit.chain import RequestInfo, record
+from audit.trail import RequestInfo, record
 from core.actor import Actor, signed_in
 from core.errors import ContentInvalid, DomainError, NotPermitted
 from core.roles import EDITING_ROLES

@@ -18,7 +18,7 @@ Rules kept here:
 - Members and conflicts are never deleted (members leave the board by becoming inactive,
   conflicts end); the admin offers no delete.
 
-Audit events (``audit.chain.record``; target as named, actor the person acting, "system" for
+Audit events (``audit.trail.record``; target as named, actor the person acting, "system" for
 a command without one). Every payload carries ``member_id`` and ``member_user_id``; ``changes``
 is ``{field: [before, after]}`` (rows as keys, dates as ISO text, specialties as sorted slugs):
 
@@ -52,8 +52,8 @@ from django.utils import timezone
 
 import core.audit_actions as audit_actions
 from articles.models import Article, Specialty
-from audit.chain import RequestInfo, record
 from audit.changes import Changes, field_changes, plain, refuse_unknown, set_changes, validated
+from audit.trail import RequestInfo, record
 from core.actor import Actor, signed_in
 from core.errors import ContentInvalid
 

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 import core.audit_actions as audit_actions
 from articles.models import Article, ArticleState, ArticleVersion, Reference
-from audit.chain import RequestInfo, record
+from audit.trail import RequestInfo, record
 from core.actor import Actor, signed_in
 from core.errors import ContentInvalid, NotPermitted
 from core.roles import MANAGE_ARTICLES

@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from audit.chain import RequestInfo
+from audit.trail import RequestInfo
 from core.admin import OneObjectFetchesLazily, SelectedRowsChecked
 
 from .changes import add_policy_edition

@@ -3,7 +3,7 @@
 The editorial policy is the promise readers are given: changing it is a change that matters.
 Each function is one transaction writing exactly one audit event.
 
-Audit events (``audit.chain.record``; actor the person acting, "system" for a command without one):
+Audit events (``audit.trail.record``; actor the person acting, "system" for a command without one):
 
 - ``site.policy_edition_added``: target the new EditorialPolicy edition; edition_id, published_at,
   change_note, body_length, body_sha256 (earlier editions are kept as they were, never edited).
@@ -16,8 +16,8 @@ import hashlib
 from django.db import transaction
 
 import core.audit_actions as audit_actions
-from audit.chain import RequestInfo, record
 from audit.changes import validated
+from audit.trail import RequestInfo, record
 from core.actor import Actor, signed_in
 from core.errors import ContentInvalid
 

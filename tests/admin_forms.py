@@ -6,8 +6,8 @@ from typing import Any
 
 from django.forms import MultiWidget
 
-from audit.chain import verify_chain
 from audit.models import AuditEvent
+from audit.verify import verify as verify_trail
 
 
 def rendered_form_data(response) -> dict[str, Any]:
@@ -70,5 +70,5 @@ def last_seq() -> int:
 
 
 def assert_chain_intact() -> None:
-    report = verify_chain()
+    report = verify_trail()
     assert report.ok, report.problem

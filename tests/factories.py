@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import time
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -20,6 +21,8 @@ from django.utils import timezone
 from accounts.roles import ensure_role_groups
 from articles.drafting import DraftContent, ReferenceInput, SectionInput, create_article
 from articles.models import Article, Audience, ReferenceKind, Specialty
+from audit.log import seal
+from audit.models import AuditEvent
 
 PASSWORD = "vetted-demo"
 
@@ -179,3 +182,23 @@ def approve_directly(article: Article, approver, assigned_by) -> Article:
     sign_approval(article.latest_version(), approver, assigned_by)
     Article.objects.filter(pk=article.pk).update(state="approved")
     return reread(article)
+
+
+def seal_log(timeout: float = 120.0):
+    """Seal the review log as the beat would, until every event this test wrote is in it.
+
+    On PostgreSQL the sealer waits for every older transaction on the server to finish (its
+    rule: nothing sealed before an event that may still commit); another test run on the same
+    server can hold one open for a moment, so this retries rather than fails.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        done = seal()
+        if done is not None and not AuditEvent.objects.filter(leaf__isnull=True).exists():
+            return done
+        if time.monotonic() > deadline:
+            raise TimeoutError(
+                "Events still unsealed: an older transaction on this PostgreSQL server stayed open "
+                f"for {timeout:.0f} s (another test run?)."
+            )
+        time.sleep(0.05)

@@ -6,7 +6,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 
-from audit.chain import RequestInfo
+from audit.trail import RequestInfo
 from core.admin import OneObjectFetchesLazily, SelectedRowsChecked
 from core.errors import DomainError
 

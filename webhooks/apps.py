@@ -7,7 +7,7 @@ class WebhooksConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here, not at the top: they read models, which exist only once every app is loaded.
-        from audit.chain import LISTENERS
+        from audit.trail import LISTENERS
         from outbox.channels import register
 
         from . import sending, tasks  # noqa: F401  (tasks: the periodic scan, known wherever the app is loaded)

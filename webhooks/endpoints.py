@@ -23,7 +23,7 @@ from django.utils import timezone
 
 import core.audit_actions as audit_actions
 from accounts.roles import INTEGRATION_CLIENT
-from audit.chain import RequestInfo, record
+from audit.trail import RequestInfo, record
 from core.actor import Actor, signed_in
 from core.errors import ContentInvalid, DomainError, NotPermitted
 from outbox import dispatch

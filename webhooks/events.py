@@ -1,6 +1,6 @@
 """From audit events to webhook deliveries, in the transaction of the transition.
 
-Registered in ``audit.chain.LISTENERS`` beside the notifications listener: one
+Registered in ``audit.trail.LISTENERS`` beside the notifications listener: one
 outbox row (channel ``webhook``) per subscribed endpoint, committed with the
 event or not at all, queued after commit like every other row.
 

@@ -19,9 +19,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.login_limits import AccountLock, AccountLockPolicy, seconds_until
-from audit.chain import RequestInfo
 from audit.filters import AuditEventFilter
 from audit.models import AuditEvent
+from audit.trail import RequestInfo
 from notifications.inbox import inbox
 from notifications.models import Notification
 

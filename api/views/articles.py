@@ -19,7 +19,7 @@ from articles.access import visible_articles
 from articles.drafting import create_article, save_draft
 from articles.filters import ArticleFilter, staff_order, with_latest_number
 from articles.models import Article, ArticleVersion
-from audit.chain import RequestInfo
+from audit.trail import RequestInfo
 from core.actor import Person
 from reviews.board import version_under_review
 from reviews.diff import diff_versions

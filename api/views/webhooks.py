@@ -15,7 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from audit.chain import RequestInfo
+from audit.trail import RequestInfo
 from core.actor import Person
 from webhooks import endpoints
 from webhooks.filters import EndpointFilter, WebhookDeliveryFilter

@@ -25,7 +25,7 @@ from articles.drafting import DraftContent, create_article, save_draft
 from articles.filters import staff_order, with_latest_number
 from articles.markdown import Citations, render_markdown
 from articles.models import Article, ArticleState, ArticleVersion, Audience
-from audit.chain import RequestInfo
+from audit.trail import RequestInfo
 from core.access import desk_view
 from core.errors import ContentInvalid, DomainError, StaleEditError
 from reviews.board import version_under_review

@@ -35,6 +35,7 @@ CSV_COLUMNS = [
     "payload",
     "ip_address",
     "user_agent",
+    "leaf_hash",
     "prev_hash",
     "hash",
 ]
@@ -65,6 +66,7 @@ def csv_row(event: AuditEvent) -> list[str]:
             payload,
             event.ip_address,
             event.user_agent,
+            event.leaf_hash,
             event.prev_hash,
             event.hash,
         )

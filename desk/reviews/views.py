@@ -35,7 +35,7 @@ from articles.content import check_version
 from articles.markdown import Citations, render_markdown
 from articles.models import Article, ArticleState, ArticleVersion, Audience, ReferenceKind
 from articles.references import ReferenceFact
-from audit.chain import RequestInfo
+from audit.trail import RequestInfo
 from core.access import manager_view, reviewer_view
 from core.errors import DomainError, NotPermitted
 from core.pagination import KeysFirstPaginator

@@ -13,8 +13,8 @@ from django.urls.resolvers import RoutePattern
 from articles import drafting
 from articles.drafting import RESERVED_SLUGS, DraftContent, create_article
 from articles.models import Article
-from audit.chain import verify_chain
 from audit.models import AuditEvent
+from audit.verify import verify as verify_trail
 from core.errors import ContentInvalid
 from tests.factories import make_specialty
 
@@ -146,4 +146,4 @@ def test_two_creates_with_the_same_title_at_once_both_succeed(editor, monkeypatc
     assert sorted(created) == ["same-title", "same-title-2"]
     assert sorted(Article.objects.values_list("slug", flat=True)) == ["same-title", "same-title-2"]
     assert AuditEvent.objects.filter(action="article.created").count() == 2
-    assert verify_chain().ok
+    assert verify_trail().ok

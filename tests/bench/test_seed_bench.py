@@ -1,4 +1,4 @@
-"""seed_bench writes data in the shapes the real workflow produces, with an audit chain that verifies."""
+"""seed_bench writes data in the shapes the real workflow produces, with a sealed review log that verifies."""
 
 from __future__ import annotations
 
@@ -7,12 +7,14 @@ import io
 import pytest
 from django.core.management import call_command
 from django.db import connection
-from django.db.models import Count, Max, Min
+from django.db.models import Count, F, Max, Min
 
 from articles.content import check_version, compute_content_hash
 from articles.models import Article, ArticleState, ArticleVersion, Audience, Section
-from audit.chain import record, verify_chain
-from audit.models import AuditChainHead, AuditEvent
+from audit.log import latest_checkpoint
+from audit.models import AuditEvent, LogLeaf
+from audit.trail import record
+from audit.verify import verify
 from reviews.decisions import approvals_binding
 from reviews.models import AssignmentStatus, Decision, Review, ReviewAssignment
 
@@ -87,21 +89,36 @@ def test_rows_refer_only_to_rows_that_exist():
 
 
 @pytest.mark.django_db(transaction=True)  # the COPY writer uses a second connection
-def test_audit_chain_continues_from_the_existing_head_and_verifies():
+def test_events_are_log_entries_sealed_after_the_existing_ones_and_verify():
     first = record("bench.before_seed", target_type="test", target_id="1")
     seed()
-    report = verify_chain()
+    report = verify()
     assert report.ok, report.problem
-    assert report.checked == AuditEvent.objects.count()
-    assert AuditEvent.objects.order_by("seq").first().pk == first.pk
-    head = AuditChainHead.objects.get(pk=1)
-    assert head.last_seq == AuditEvent.objects.aggregate(m=Max("seq"))["m"]
+    events = AuditEvent.objects.count()
+    assert events > 30
+    # Every event, the one written before and all the seeded ones, is in the log and signed for.
+    assert report.entries == events
+    assert report.unsealed == 0
+    assert latest_checkpoint().size == events
+    leaves = LogLeaf.objects.order_by("index")
+    assert leaves.first().event_id == first.pk
+    # Written as record() writes them: id == seq, no old chain fields, the stored leaf hash.
+    assert not AuditEvent.objects.exclude(seq=F("id")).exists()
+    assert not AuditEvent.objects.filter(prev_hash__isnull=False).exists()
+    assert len(set(AuditEvent.objects.values_list("request_salt", flat=True))) == events
+    for leaf in leaves.select_related("event")[:50]:
+        assert bytes(leaf.hash).hex() == leaf.event.leaf_hash
+    # Sealed in the order of time: the log's order is the order the workflow wrote them in.
+    times = list(leaves.values_list("event__created_at", flat=True))
+    assert times[1:] == sorted(times[1:])
 
 
 @pytest.mark.django_db(transaction=True)  # the COPY writer uses a second connection
 def test_full_audit_has_each_article_s_whole_history():
     seed(full_audit=True)
-    assert verify_chain().ok
+    report = verify()
+    assert report.ok, report.problem
+    assert report.entries == AuditEvent.objects.count()
     created = AuditEvent.objects.filter(action="article.created").values_list("article_id", flat=True)
     assert set(created) == set(Article.objects.values_list("pk", flat=True))
     assert not AuditEvent.objects.filter(action="article.imported").exists()

@@ -158,3 +158,19 @@ def test_a_database_made_by_the_previous_main_with_demo_data_upgrades_without_lo
     shrunk = [table for table in BOOKKEEPING & set(before) if after[table][0] < before[table][0]]
     assert shrunk == []
     assert "intact" in manage(ROOT, upgrade_database, "verify_audit").lower()
+
+    # The old chain goes into the review log, first and in chain order, and still verifies; the
+    # events written after the upgrade (by the lock-free writer) follow it.
+    events = before["audit_auditevent"][0]
+    assert f"holds {events} entries" in manage(ROOT, upgrade_database, "seal_audit_log")
+    manage(  # a few events written the new way
+        ROOT,
+        upgrade_database,
+        "shell",
+        "-c",
+        "from audit.trail import record; import core.audit_actions as a\n"
+        "for n in range(3): record(a.DRAFT_SAVED, target_type='article', target_id=str(n))",
+    )
+    manage(ROOT, upgrade_database, "seal_audit_log")
+    checked = manage(ROOT, upgrade_database, "verify_audit")
+    assert f"Checked {events} chained events" in checked and "intact" in checked

@@ -436,9 +436,17 @@ CASES: list[Case] = [
     Case("public:version", url("public:version", UNDER_REVIEW, ONE), (404,) * 8, variant="unpublished"),
     Case("public:feedback", url("public:feedback", PUBLISHED), EVERYONE_200, head=True),
     Case("public:feedback", url("public:feedback", DRAFT), (404,) * 8, variant="unpublished"),
+    Case("public:verify", url("public:verify", PUBLISHED), EVERYONE_200, head=True),
+    Case("public:verify", url("public:verify", APPROVED), (404,) * 8, variant="unpublished"),
+    Case("public:verify-json", url("public:verify-json", PUBLISHED), EVERYONE_200, head=True),
+    Case("public:verify-json", url("public:verify-json", DRAFT), (404,) * 8, variant="unpublished"),
     Case("public:board", url("public:board"), EVERYONE_200, head=True),
     Case("public:board-member", url("public:board-member", MEMBER), EVERYONE_200, head=True),
     Case("public:editorial-policy", url("public:editorial-policy"), EVERYONE_200, head=True),
+    # The world seals nothing into the review log: there is no checkpoint to show yet.
+    Case("public:checkpoint", url("public:checkpoint"), (404,) * 8, head=True),
+    Case("public:checkpoint-at", fixed("/review-log/checkpoints/1"), (404,) * 8, head=True),
+    Case("public:log-key", url("public:log-key"), EVERYONE_200, head=True),
     Case("public:feed", url("public:feed"), EVERYONE_200, head=True),
     Case("public:sitemap", url("public:sitemap"), EVERYONE_200, head=True),
     # --- the JSON API ---

@@ -61,7 +61,7 @@ def test_the_project_apps_are_known():
         "from reviews.workflow import perform",
         "from .. import articles",
         "def later():\n    from notifications import outbox",
-        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from audit.chain import record",
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from audit.trail import record",
         "import importlib\nimportlib.import_module('webhooks.events')",
     ],
 )

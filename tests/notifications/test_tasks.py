@@ -20,6 +20,7 @@ def test_every_task_in_the_beat_schedule_exists():
         "notifications.check_rereview_due",
         "notifications.send_digests",
         "webhooks.disable_failing_endpoints",
+        "audit.seal_log",
     }
     # What a worker does when it starts: import every app's tasks module (autodiscovery is lazy,
     # so in a test process only the modules some other test imported would be registered).

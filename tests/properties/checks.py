@@ -24,15 +24,17 @@ from django.db.models import Prefetch
 
 from articles.content import compute_content_hash
 from articles.models import Article, ArticleState, ArticleVersion, Specialty
-from audit.chain import verify_chain
 from audit.models import AuditEvent
-from core import audit_actions
+from audit.verify import verify as verify_trail
+from audit.verify_proof import verify_bundle
+from core import audit_actions, log_key
 from core.errors import DomainError
 from public.index import index_articles, search_articles
 from public.json_ld import review_facts
 from public.pages import article_page, published_history, published_reviewers
 from public.pointers import resolve_article
 from public.render_cache import render_version
+from public.verification import as_json, verification
 from reviews import workflow
 from reviews.board import _conflict_reasons, _facts
 from reviews.models import BoardMember, ConflictOfInterest, Decision, Review, ReviewAssignment
@@ -397,8 +399,26 @@ def check_state_changes_audited(
 
 
 def check_chain() -> None:
-    report = verify_chain()
-    assert report.ok, f"Property 4: verify_audit fails: {report.problem} (at seq {report.broken_at.seq})."
+    report = verify_trail()
+    assert report.ok, f"Property 4: verify_audit fails: {report.problem}."
+
+
+def check_published_version_provable(article: Article) -> bool:
+    """Property 1, as a reader can check it: the published version's approvals and its publication
+    are each one audit event, and once sealed, the public "Verify this review" answer passes the
+    standalone verifier with nothing but the log's public key. True when it was checked so."""
+    shown = resolve_article(article.slug)
+    if shown is None:
+        return False  # readers see nothing of it (archived, say): nothing for them to prove
+    found = verification(shown)
+    assert found is not None, f"Property 1: {article.slug} is published but has no verification record."
+    missing = [e.kind for e in found.record.events if e.status == "not_in_log"]
+    assert not missing, f"Property 1: {article.slug}'s published version has no log entry for: {missing}."
+    if found.record.complete:
+        result = verify_bundle(as_json(found), log_key.verifier())
+        assert result.ok, (
+            f"Property 1: the verifier refuses {article.slug}: {result.problems or result.events}."
+        )
 
 
 def events_since(seq: int) -> list[dict[str, Any]]:

@@ -51,6 +51,7 @@ from hypothesis.stateful import (
 
 from articles.drafting import DraftContent, create_article, save_draft
 from articles.models import Article, ArticleState, ArticleVersion, Origin, Section, Specialty
+from audit.log import seal
 from core.errors import DomainError
 from core.roles import MANAGE_ARTICLES
 from notifications.rereview_due import check_rereview_due
@@ -630,6 +631,7 @@ class ReviewPromise(RuleBasedStateMachine):
         assert assigning.expire_overdue_invitations(now) >= 0
         decisions.publish_due(now)
         check_rereview_due(now)
+        seal()  # the beat's sealer (what it seals, readers can prove: check_published_version_provable)
 
     @rule(who=person(world.MANAGING), extra=st.booleans())
     def flag_rereview(self, who, extra):
@@ -764,6 +766,13 @@ class ReviewPromise(RuleBasedStateMachine):
                     checks.check_quorum(article, version, article.approvals_needed)
                 self.published_checked.add(version.pk)
                 event("published a version")
+            proven = (
+                "1" in PROPERTIES
+                and article.published_version_id
+                and checks.check_published_version_provable(article)
+            )
+            if proven:
+                event("a published version proven by the standalone verifier")
             if "2" in PROPERTIES:
                 checks.check_person_counts_once(article)
             if "3" in PROPERTIES:

@@ -9,8 +9,8 @@ import pytest
 from django.db import connection
 
 from articles.models import Article, ArticleState
-from audit.chain import verify_chain
 from audit.models import AuditEvent
+from audit.verify import verify as verify_trail
 from reviews.models import AssignmentStatus, Review, ReviewAssignment
 from tests.reviews.helpers import approve, ready_to_review
 
@@ -44,4 +44,4 @@ def test_simultaneous_deciding_approvals_approve_exactly_once(article, reviewer,
     assert Article.objects.get(pk=article.pk).state == ArticleState.APPROVED
     assert AuditEvent.objects.filter(action="article.approve").count() == 1
     assert AuditEvent.objects.filter(action="review.round_complete").count() == 1
-    assert verify_chain().ok
+    assert verify_trail().ok

@@ -1,19 +1,37 @@
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from audit.chain import verify_chain
+from audit.verify import verify
 
 
 class Command(BaseCommand):
-    help = "Walk the audit chain and check every event's hash and its link to the previous one."
+    help = (
+        "Check the audit trail and its review log: every entry against its event, the stored tree, "
+        "and every checkpoint's root and signature. --incremental starts from the last verified tree."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--incremental",
+            action="store_true",
+            help="Re-hash only what was added since the last verified tree, proving each newer "
+            "checkpoint consistent with it (a full check still runs from time to time).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        report = verify_chain()
-        event = report.broken_at
-        if event is not None:
+        report = verify(full=not options["incremental"], remember=True)
+        for note in report.notes:
+            self.stdout.write(note)
+        if not report.ok:
             raise CommandError(
-                f"Audit chain broken at event #{event.seq} (id {event.id}, {event.action}): "
-                f"{report.problem}. {report.checked} events before it were intact."
+                f"Audit trail broken: {report.problem}. Checked before it: {report.entries} log entries, "
+                f"{report.checkpoints} checkpoints."
             )
-        self.stdout.write(self.style.SUCCESS(f"Checked {report.checked} audit events: the chain is intact."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Checked {report.events} chained events, {report.entries} log entries, "
+                f"{report.checkpoints} checkpoints and {report.unsealed} events not sealed yet: "
+                "the audit trail is intact."
+            )
+        )

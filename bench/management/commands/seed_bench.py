@@ -14,7 +14,7 @@ from django.db import connection
 
 
 class Command(BaseCommand):
-    help = "Write N realistic articles with versions, references, reviews and a valid audit chain, fast."
+    help = "Write N realistic articles, their versions, reviews and audit events (sealed into the log), fast."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--articles", type=int, default=100_000, help="How many articles (100000).")
