@@ -241,7 +241,6 @@ def test_two_sealers_at_once_never_write_the_same_position():
 
 
 def test_the_beat_task_seals_and_returns_the_log_size():
-
     write(3)
     deadline = time.monotonic() + 60
     size = seal_task.apply().get()

@@ -21,8 +21,8 @@ from audit.log import latest_checkpoint
 from audit.trail import record as write_event
 from core import log_key
 from core.signed_note import generate_signer, open_note, sign_note
-from tests.factories import make_user
-from tests.public.review_log_setup import ANA, BEN, publish_signed, seal_everything, verify_json
+from tests.factories import make_user, seal_log
+from tests.public.review_log_setup import ANA, BEN, publish_signed, verify_json
 
 ROOT = Path(__file__).resolve().parents[2]
 # Everything the verifier may need of the project; the subprocess sees nothing else of it.
@@ -61,7 +61,7 @@ def fresh_cache():
 def record(client) -> dict:
     editor, managing = make_user("editor", EDITOR), make_user("managing", MANAGING_EDITOR)
     article = publish_signed(editor, managing, ANA, BEN)
-    seal_everything()
+    seal_log()
     return verify_json(client, article)
 
 
@@ -174,7 +174,7 @@ def test_it_rejects_a_changed_record_naming_what_failed(standalone, record, tamp
 
 def test_it_rejects_another_genuine_checkpoint_swapped_in(standalone, record):
     write_event("custom.note")  # one more entry, so the log signs a newer checkpoint
-    seal_everything()
+    seal_log()
     newer = latest_checkpoint()
     assert newer.size > record["events"][0]["proof"]["tree_size"]
     record["events"][0]["proof"]["checkpoint"] = newer.note

@@ -1,5 +1,5 @@
 """A published article whose approvals went through the signing path, so the review log holds
-their ``review.signed`` events (the shortcut of ``public_setup`` writes none), and sealing.
+their ``review.signed`` events (the shortcut of ``public_setup`` writes none).
 
 Shared by tests/public/test_verify_review.py and tests/audit/test_verify_proof.py.
 """
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from articles.models import Article
 from reviews.workflow import Action, perform
-from tests.factories import make_article, reread, seal_log, submit
+from tests.factories import make_article, reread, submit
 from tests.reviews.helpers import approve, make_reviewer, ready_to_review
 
 ANA = ("ana", "Dr Ana Reyes", "MD, FACOG")
@@ -29,11 +29,6 @@ def publish_signed(editor, managing, *reviewers: tuple[str, str, str], **article
         approve(assignment)
     perform(reread(article), Action.PUBLISH, managing)
     return reread(article)
-
-
-def seal_everything() -> None:
-    """Seal until every event is in the log, as the beat would (``tests.factories.seal_log``)."""
-    seal_log()
 
 
 def verify_json(client, article: Article) -> dict:

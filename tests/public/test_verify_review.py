@@ -18,9 +18,9 @@ from audit.log import latest_checkpoint
 from audit.models import AuditEvent
 from core import log_key
 from core.signed_note import open_note, read_verifier
-from tests.factories import make_article, submit
+from tests.factories import make_article, seal_log, submit
 from tests.public.public_setup import publish_article, reviewer
-from tests.public.review_log_setup import ANA, BEN, publish_signed, seal_everything, verify_json
+from tests.public.review_log_setup import ANA, BEN, publish_signed, verify_json
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 # On PostgreSQL the sealer takes only events of finished transactions (audit.log), never the
@@ -35,7 +35,7 @@ def published(editor, managing):
 
 @pytest.fixture
 def sealed(published):
-    seal_everything()
+    seal_log()
     return published
 
 
@@ -127,7 +127,7 @@ def test_events_not_sealed_yet_show_as_being_sealed_and_are_not_cached(client, p
 def test_an_approval_written_without_a_log_entry_says_so(client, editor, managing):
     # The shortcut signs approvals directly, without the signing path's audit event.
     article = publish_article(editor, managing, [reviewer("cleo", display_name="Dr Cleo Ma")])
-    seal_everything()
+    seal_log()
 
     record = verify_json(client, article)
     assert [(e["kind"], e["status"]) for e in record["events"]] == [
